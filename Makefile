@@ -1,0 +1,53 @@
+# Rounds: `make run` sets everything up and serves the demo on SQLite; `make test` sets up and runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test setup deps system-deps frontend translations db demo serve clean messages
+
+run: setup db demo serve
+
+test: setup
+	$(BIN)/pytest
+
+setup: system-deps deps frontend translations
+
+# Debian's Chromium (browser tests) and CJK fonts (Chinese in screenshots and, later, photo watermarks and PDFs).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+deps: $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+
+frontend:
+	npm ci --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+translations:
+	$(BIN)/pybabel compile -q -d webapp/translations
+
+db:
+	$(BIN)/flask db upgrade
+
+demo:
+	$(BIN)/flask demo
+
+serve:
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance
+
+# After adding strings: extract them, merge into the catalogue, then translate the new entries in webapp/translations/zh.
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o /tmp/rounds-messages.pot .
+	$(BIN)/pybabel update -i /tmp/rounds-messages.pot -d webapp/translations --no-location --ignore-obsolete

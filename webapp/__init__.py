@@ -1,0 +1,35 @@
+"""The Rounds application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from webapp import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.load(app.instance_path))
+    app.config.update(overrides or {})
+    settings.check(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from webapp import cli, db_setup, errors, i18n, auth, home, sites, admin, api
+
+    db_setup.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    for module in (home, sites, admin, api):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,67 @@
+"""Sign-in, sign-out and language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from webapp.access import ALL_ROLES, allow, home_endpoint, public
+from webapp.auth import services
+from webapp.auth.forms import LanguageForm, SignInForm
+from webapp.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_key() -> str:
+    return "login:" + (request.form.get("login") or "").strip().lower()
+
+
+def render_login(form: SignInForm | None = None, error: str | None = None):
+    """The sign-in page, with an optional error above the form."""
+    form = form or SignInForm(next=request.args.get("next", ""))
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_key)
+def login():
+    """Sign in with a phone number or username and a password."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for(home_endpoint(current_user)))
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_login(form), 400 if request.method == "POST" else 200
+    person = services.authenticate(form.login.data, form.password.data)
+    if person is None:
+        return render_login(form, _("Wrong phone number/username or password, or the account is disabled.")), 401
+    session.permanent = True  # lasts a working shift (SESSION_HOURS)
+    login_user(person)
+    return redirect(services.safe_next(form.next.data) or url_for(home_endpoint(person)))
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(ALL_ROLES)
+def logout():
+    """Sign out and return to the sign-in page."""
+    services.sign_out(current_user)
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """Switch the language of the interface; a signed-in person keeps the choice."""
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.lang.data not in current_app.config["LANGUAGES"]:
+        return render_template("error.html", status=400, message=_("Unknown language.")), 400
+    session["lang"] = form.lang.data
+    services.set_language(current_user if current_user.is_authenticated else None, form.lang.data)
+    return redirect(services.safe_next(form.next.data) or url_for("auth.login"))

@@ -1,0 +1,48 @@
+"""Settings from the environment, with safe defaults."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEV_SECRET = "dev-only-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(instance_path: str) -> dict:
+    """Build the app's configuration from environment variables."""
+    env = os.environ.get("ROUNDS_ENV", "development")
+    default_db = "sqlite:///" + str(Path(instance_path) / "rounds.sqlite3")
+    production = env == "production"
+    return {
+        "ROUNDS_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("SESSION_HOURS", "14"))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session (a whole shift)
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh"),
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": ("zh", "en"),
+    }
+
+
+def check(config: dict) -> None:
+    """Refuse settings that must never reach production."""
+    if config["ROUNDS_ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
+        raise RuntimeError("SECRET_KEY must be set in production (ROUNDS_ENV=production)")

@@ -1,0 +1,61 @@
+"""One place that turns errors into a page or JSON, with a message in the person's language."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from webapp.domain.errors import DomainError
+from webapp.i18n import domain_message
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _answer(status: int, code: str, message: str):
+    if _wants_json():
+        return jsonify(error=code, message=message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Check what you entered and try again."),
+        401: _("Please sign in first."),
+        403: _("Your role does not allow you to open this page."),
+        404: _("This page does not exist, or it belongs to a site you do not work at."),
+        405: _("This action is not allowed here."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Wait a minute and try again."),
+        500: _("Something went wrong on our side. What you saved before is safe; please try again."),
+    }
+
+
+def init_app(app) -> None:
+    """Register the handlers for HTTP errors, CSRF failures and domain errors."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        messages = _messages()
+        message = messages.get(status) or error.description or messages[500]
+        if status == 429 and request.endpoint == "auth.login":
+            from webapp.auth.views import render_login
+
+            return render_login(error=_("Too many sign-in attempts. Wait a minute and try again.")), 429
+        return _answer(status, error.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _("This form has expired or did not come from Rounds. Reload the page and try again.")
+        return _answer(400, "csrf", message)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return _answer(400, error.code, domain_message(error))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return _answer(500, "server_error", _messages()[500])

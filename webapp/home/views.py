@@ -1,0 +1,57 @@
+"""Phone-first home pages for the field roles and the shift lead."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.access import ALL_ROLES, allow, home_endpoint, site_ids
+from webapp.home import queries
+from webapp.models import Role, utcnow
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@allow(ALL_ROLES)
+def index():
+    """Send each person to the page of their role."""
+    return redirect(url_for(home_endpoint(current_user)))
+
+
+@bp.route("/guard")
+@allow(Role.GUARD)
+def guard():
+    """A guard's shift: the next round due, its route, and their latest scans."""
+    now = utcnow()
+    shift = queries.current_shift(current_user, now)
+    rounds = queries.rounds_of(shift, now) if shift else []
+    upcoming = next((r for r in rounds if r.state in ("open", "upcoming")), None)
+    return render_template("home/guard.html", shift=shift, rounds=rounds, upcoming=upcoming,
+                           scans=queries.recent_scans(current_user), now=now)
+
+
+@bp.route("/cleaner")
+@allow(Role.CLEANER)
+def cleaner():
+    """A cleaner's shift: cleaning checks due now and next, overdue ones first in red."""
+    now = utcnow()
+    shift = queries.current_shift(current_user, now)
+    checks = queries.cleaning_of(shift, now) if shift else []
+    return render_template("home/cleaner.html", shift=shift, checks=checks, now=now)
+
+
+@bp.route("/lead")
+@allow(Role.LEAD)
+def lead():
+    """A shift lead's shift: people, rounds, cleaning, latest scans and open incidents."""
+    now = utcnow()
+    shift = queries.current_shift(current_user, now)
+    if shift is None or shift.starts_at > now:
+        shift = queries.running_shift_at(site_ids(current_user), now) or shift
+    if shift is None:
+        return render_template("home/lead.html", shift=None, now=now)
+    return render_template(
+        "home/lead.html", shift=shift, now=now,
+        rounds=queries.rounds_of(shift, now), cleaning=queries.cleaning_of(shift, now),
+        scans=queries.shift_scans(shift), incidents=queries.open_incidents(shift.site_id),
+    )

@@ -1,0 +1,99 @@
+"""Languages (Simplified Chinese first, English second), translated labels and site-local time formatting."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_time
+from flask import current_app, request, session
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.domain.errors import DomainError
+from webapp.extensions import babel
+from webapp.models import AreaKind, IncidentKind, Purpose, Role, Severity
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+LABELS = {
+    Role.GUARD: _l("Guard"),
+    Role.CLEANER: _l("Cleaner"),
+    Role.LEAD: _l("Shift lead"),
+    Role.SUPERVISOR: _l("Quality supervisor"),
+    Role.MANAGER: _l("Site manager"),
+    Role.ADMIN: _l("Administrator"),
+    AreaKind.BUILDING: _l("Building"),
+    AreaKind.FLOOR: _l("Floor"),
+    AreaKind.BASEMENT: _l("Basement"),
+    AreaKind.GATE: _l("Gate"),
+    AreaKind.ROOF: _l("Roof"),
+    AreaKind.PLANT_ROOM: _l("Plant room"),
+    AreaKind.OUTDOOR: _l("Grounds"),
+    Purpose.PATROL: _l("Patrol"),
+    Purpose.CLEANING: _l("Cleaning"),
+    Purpose.BOTH: _l("Patrol and cleaning"),
+    IncidentKind.DAMAGE: _l("Damage"),
+    IncidentKind.LEAK: _l("Leak"),
+    IncidentKind.FIRE_SAFETY: _l("Fire safety"),
+    IncidentKind.SECURITY: _l("Security"),
+    IncidentKind.CLEANLINESS: _l("Cleanliness"),
+    IncidentKind.OTHER: _l("Other"),
+    Severity.LOW: _l("Low"),
+    Severity.MEDIUM: _l("Medium"),
+    Severity.HIGH: _l("High"),
+    Severity.CRITICAL: _l("Critical"),
+}
+
+DOMAIN_MESSAGES = {
+    "unknown_timezone": _l("Unknown time zone: %(name)s"),
+    "bad_time_of_day": _l("Not a time of day: %(value)s (write it as 08:00)"),
+    "bad_interval": _l("The interval must be a positive number of minutes, not %(value)s"),
+    "plan_without_times": _l("A plan needs either an interval or at least one time of day"),
+    "bad_window": _l("Windows and grace periods cannot be negative"),
+}
+
+
+def domain_message(error: DomainError) -> str:
+    """The translated message for a domain error."""
+    template = DOMAIN_MESSAGES.get(error.code)
+    return str(template) % error.params if template else error.code
+
+
+def label(value) -> str:
+    """The translated name of a role, area kind, purpose, incident kind or severity."""
+    return str(LABELS.get(value, value))
+
+
+def select_locale() -> str:
+    """The signed-in person's language, else the one chosen on the sign-in page, else the default."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def site_time(instant: datetime | None, tz_name: str, fmt: str = "short") -> str:
+    """An instant shown as the site's clocks show it, in the person's language."""
+    if instant is None:
+        return "—"
+    return format_datetime(instant, fmt, tzinfo=ZoneInfo(tz_name), locale=str(get_locale()))
+
+
+def site_clock(instant: datetime | None, tz_name: str) -> str:
+    """Only the hour and minute of an instant, in the site's zone."""
+    if instant is None:
+        return "—"
+    return format_time(instant, "HH:mm", tzinfo=ZoneInfo(tz_name), locale=str(get_locale()))
+
+
+def init_app(app) -> None:
+    """Bind Flask-Babel and give templates the label and time filters."""
+    babel.init_app(app, locale_selector=select_locale)  # catalogues in webapp/translations
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["site_time"] = site_time
+    app.jinja_env.filters["site_clock"] = site_clock
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,34 @@
+"""SQLAlchemy 2 typed models, split by area."""
+from webapp.models.base import Base, UTCDateTime, new_token, utcnow
+from webapp.models.field import (
+    CleaningCheck,
+    CleaningResult,
+    Device,
+    Incident,
+    IncidentKind,
+    Photo,
+    Scan,
+    Severity,
+)
+from webapp.models.org import Area, AreaKind, Company, Person, Role, Site, person_sites
+from webapp.models.setup import (
+    ChecklistItem,
+    Checkpoint,
+    CleaningPlan,
+    CleaningPlanCheckpoint,
+    PatrolPlan,
+    Purpose,
+    Route,
+    RouteStop,
+    Shift,
+    ShiftMember,
+    ShiftTemplate,
+)
+from webapp.models.trust import AuditEntry, Handover, HandoverState
+
+__all__ = [
+    "Area", "AreaKind", "AuditEntry", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",
+    "CleaningPlanCheckpoint", "CleaningResult", "Company", "Device", "Handover", "HandoverState", "Incident",
+    "IncidentKind", "PatrolPlan", "Person", "Photo", "Purpose", "Role", "Route", "RouteStop", "Scan", "Severity",
+    "Shift", "ShiftMember", "ShiftTemplate", "Site", "UTCDateTime", "new_token", "person_sites", "utcnow",
+]
