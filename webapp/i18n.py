@@ -75,11 +75,16 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def site_time(instant: datetime | None, tz_name: str, fmt: str = "short") -> str:
+DATETIME_PATTERNS = {"zh": "yyyy/MM/dd HH:mm", "en": "d MMM yyyy HH:mm"}  # 24-hour clock, as on site
+
+
+def site_time(instant: datetime | None, tz_name: str) -> str:
     """An instant shown as the site's clocks show it, in the person's language."""
     if instant is None:
         return "—"
-    return format_datetime(instant, fmt, tzinfo=ZoneInfo(tz_name), locale=str(get_locale()))
+    locale = str(get_locale())
+    return format_datetime(instant, DATETIME_PATTERNS.get(locale, DATETIME_PATTERNS["zh"]), tzinfo=ZoneInfo(tz_name),
+                           locale=locale)
 
 
 def site_clock(instant: datetime | None, tz_name: str) -> str:

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from webapp.access import ALL_ROLES, allow, home_endpoint, site_ids
 from webapp.home import queries
-from webapp.models import Role, utcnow
+from webapp import clock
+from webapp.models import Role
 
 bp = Blueprint("home", __name__)
 
@@ -22,7 +23,7 @@ def index():
 @allow(Role.GUARD)
 def guard():
     """A guard's shift: the next round due, its route, and their latest scans."""
-    now = utcnow()
+    now = clock.now()
     shift = queries.current_shift(current_user, now)
     rounds = queries.rounds_of(shift, now) if shift else []
     upcoming = next((r for r in rounds if r.state in ("open", "upcoming")), None)
@@ -34,7 +35,7 @@ def guard():
 @allow(Role.CLEANER)
 def cleaner():
     """A cleaner's shift: cleaning checks due now and next, overdue ones first in red."""
-    now = utcnow()
+    now = clock.now()
     shift = queries.current_shift(current_user, now)
     checks = queries.cleaning_of(shift, now) if shift else []
     return render_template("home/cleaner.html", shift=shift, checks=checks, now=now)
@@ -44,7 +45,7 @@ def cleaner():
 @allow(Role.LEAD)
 def lead():
     """A shift lead's shift: people, rounds, cleaning, latest scans and open incidents."""
-    now = utcnow()
+    now = clock.now()
     shift = queries.current_shift(current_user, now)
     if shift is None or shift.starts_at > now:
         shift = queries.running_shift_at(site_ids(current_user), now) or shift

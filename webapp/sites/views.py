@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from webapp.access import OVERSIGHT, allow, visible_sites
-from webapp.models import utcnow
+from webapp import clock
 from webapp.sites import queries
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
@@ -15,7 +15,7 @@ bp = Blueprint("sites", __name__, url_prefix="/sites")
 @allow(OVERSIGHT)
 def overview():
     """The sites a person oversees, with the figures of the last day and week."""
-    figures = queries.overview(visible_sites(current_user), utcnow())
+    figures = queries.overview(visible_sites(current_user), clock.now())
     return render_template("sites/overview.html", figures=figures)
 
 
@@ -23,5 +23,5 @@ def overview():
 @allow(OVERSIGHT, site_arg="site_id")
 def detail(site_id: int):
     """One site: areas, checkpoints, routes, plans, shift templates and the roster around now."""
-    now = utcnow()
+    now = clock.now()
     return render_template("sites/detail.html", d=queries.describe(site_id, now), now=now)

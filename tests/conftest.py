@@ -1,0 +1,180 @@
+"""The world every test starts from: a migrated database (SQLite, or PostgreSQL through DATABASE_URL) and a fresh app."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, time, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
+
+from webapp import create_app
+from webapp.db_setup import MIGRATIONS
+from webapp.domain.timezones import shift_window, zone
+from webapp.extensions import db, limiter
+from webapp.models import (
+    Area,
+    AreaKind,
+    ChecklistItem,
+    Checkpoint,
+    Company,
+    Person,
+    Purpose,
+    Role,
+    Route,
+    RouteStop,
+    Shift,
+    ShiftMember,
+    ShiftTemplate,
+    Site,
+)
+
+PASSWORD = "correct horse 7"
+_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "rounds-test.sqlite3")
+
+
+def _empty(url: str) -> None:
+    """Drop everything in the test database so migrations build it from nothing."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database, built from empty by the migrations once per run."""
+    url = _database_url(tmp_path_factory)
+    _empty(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    return url
+
+
+def make_app(database_url: str, **overrides):
+    """A fresh app bound to the test database."""
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "LOGIN_RATE_LIMIT": "1000 per minute",
+              "SERVER_NAME": None, **overrides}
+    return create_app(config)
+
+
+def _wipe() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url):
+    """An app whose database is empty at the start of the test.
+
+    The test body works in the context of a twin app on the same database, so that each request of
+    the app under test gets an app context (and `g`) of its own, as it would in production.
+    """
+    app = make_app(database_url)
+    twin = make_app(database_url)
+    with twin.app_context():
+        _wipe()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        _wipe()
+        db.engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class World:
+    """A small company: site A with one person of every role, site B with its own guard."""
+
+    def __init__(self):
+        self.company = Company(name="测试物业")
+        db.session.add(self.company)
+        db.session.flush()
+        self.site_a = Site(company_id=self.company.id, code="A", name="A 小区", timezone="Asia/Shanghai")
+        self.site_b = Site(company_id=self.company.id, code="B", name="B 大厦", timezone="Asia/Shanghai")
+        db.session.add_all([self.site_a, self.site_b])
+        db.session.flush()
+        self.people: dict[str, Person] = {}
+        for role in Role:
+            self.person(role.value, role, [] if role == Role.ADMIN else [self.site_a])
+        self.person("guard_b", Role.GUARD, [self.site_b])
+        self.person("lead_b", Role.LEAD, [self.site_b])
+        self.checkpoint_a = self.checkpoint(self.site_a, "A01", "A 北门")
+        self.checkpoint_b = self.checkpoint(self.site_b, "B01", "B 大堂")
+        db.session.commit()
+
+    def person(self, login: str, role: Role, sites: list[Site], language: str = "zh") -> Person:
+        p = Person(company_id=self.company.id, login=login, name=f"{login} 名字", role=role, language=language, sites=sites)
+        p.password_hash = _HASH
+        db.session.add(p)
+        db.session.flush()
+        self.people[login] = p
+        return p
+
+    def checkpoint(self, site: Site, code: str, name: str) -> Checkpoint:
+        area = Area(site_id=site.id, name=f"{name} 区", kind=AreaKind.GATE)
+        db.session.add(area)
+        db.session.flush()
+        cp = Checkpoint(site_id=site.id, area_id=area.id, code=code, name=name, purpose=Purpose.BOTH,
+                        checklist=[ChecklistItem(position=0, text="地面干净")])
+        db.session.add(cp)
+        db.session.flush()
+        return cp
+
+    def night_shift(self, day: date, lead: str = "lead", staff: tuple[str, ...] = ("guard",)) -> Shift:
+        template = ShiftTemplate(site_id=self.site_a.id, name=f"夜班 {day}", start_local=time(20), end_local=time(8))
+        db.session.add(template)
+        db.session.flush()
+        start, end = shift_window(day, template.start_local, template.end_local, zone(self.site_a.timezone))
+        shift = Shift(site_id=self.site_a.id, template_id=template.id, local_date=day, starts_at=start, ends_at=end,
+                      lead_id=self.people[lead].id, members=[ShiftMember(person_id=self.people[s].id) for s in staff])
+        route = Route(site_id=self.site_a.id, name=f"路线 {day}",
+                      stops=[RouteStop(checkpoint_id=self.checkpoint_a.id, position=0, min_walk_minutes=0)])
+        db.session.add_all([shift, route])
+        db.session.commit()
+        return shift
+
+
+@pytest.fixture
+def world(app) -> World:
+    return World()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client, login: str, password: str = PASSWORD):
+    """Sign in through the real form, CSRF token included; returns the response."""
+    page = client.get("/login")
+    return client.post("/login", data={"login": login, "password": password, "csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+FIXED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai

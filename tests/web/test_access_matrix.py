@@ -1,0 +1,147 @@
+"""Every route declares who may use it, and every role at every site gets exactly that.
+
+The table below is the statement of who may do what. A new route fails
+`test_every_route_is_in_the_table_and_declares_a_policy` until a row is added for it, and then every
+role is tried against it, at its own site and at a site it does not work at.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import csrf_from, sign_in
+from webapp.models import Role
+
+G, C, L, S, M, A = Role.GUARD, Role.CLEANER, Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN
+EVERYONE = {G, C, L, S, M, A}
+OVERSIGHT = {L, S, M, A}
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str  # {site} is replaced by the site under test
+    roles: set[Role] | None  # None: public
+    method: str = "GET"
+    ok: int = 200  # the status of an allowed request
+    ok_signed_in: int | None = None  # where a signed-in person is answered otherwise (sent on to their page)
+
+    @property
+    def scoped(self) -> bool:
+        return "{site}" in self.path
+
+
+TABLE = {
+    "auth.login": Row("/login", None, ok_signed_in=302),
+    "auth.logout": Row("/logout", EVERYONE, method="POST", ok=302),
+    "auth.language": Row("/language", None, method="POST", ok=302),
+    "home.index": Row("/", EVERYONE, ok=302),
+    "home.guard": Row("/guard", {G}),
+    "home.cleaner": Row("/cleaner", {C}),
+    "home.lead": Row("/lead", {L}),
+    "sites.overview": Row("/sites/", OVERSIGHT),
+    "sites.detail": Row("/sites/{site}", OVERSIGHT),
+    "admin.people": Row("/admin/people", {A}),
+    "admin.audit": Row("/admin/audit", {A}),
+    "api.health": Row("/api/v1/health", None),
+    "api.me": Row("/api/v1/me", EVERYONE),
+    "api.checkpoints": Row("/api/v1/sites/{site}/checkpoints", EVERYONE),
+}
+EXEMPT = {"static"}  # Flask's own static files: public by nature
+
+
+def test_every_route_is_in_the_table_and_declares_a_policy(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - EXEMPT
+    assert endpoints == set(TABLE), "add a row to TABLE for each new route (and remove rows of removed routes)"
+    for endpoint in endpoints:
+        policy = getattr(app.view_functions[endpoint], "rounds_policy", None)
+        assert policy is not None, f"{endpoint} declares no policy: use @allow(...) or @public"
+        row = TABLE[endpoint]
+        assert policy.public == (row.roles is None), endpoint
+        if row.roles is not None:
+            assert set(policy.roles) == row.roles, endpoint
+            assert (policy.site_arg is not None) == row.scoped, endpoint
+
+
+def _request(client, row: Row, site_id: int):
+    path = row.path.format(site=site_id)
+    if row.method == "GET":
+        return client.get(path)
+    token = csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, "lang": "zh"})
+
+
+def _expected(row: Row, role: Role | None, own_site: bool) -> int:
+    if row.roles is None:
+        return row.ok_signed_in if role is not None and row.ok_signed_in else row.ok
+    if role is None:
+        return 401 if row.path.startswith("/api/") else 302
+    if role not in row.roles:
+        return 403
+    if row.scoped and not own_site:
+        return 404
+    return row.ok
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_each_role_at_each_site_gets_what_the_table_says(endpoint, world, app):
+    row = TABLE[endpoint]
+    wrong = []
+    logins = [None, *(r.value for r in Role)]
+    for login in logins:
+        role = Role(login) if login else None
+        client = app.test_client()
+        if login:
+            assert sign_in(client, login).status_code == 302
+        for own_site in ([True, False] if row.scoped else [True]):
+            site = world.site_a if own_site else world.site_b
+            if role == Role.ADMIN and not own_site:
+                site_id = 999_999  # an administrator sees every site of the company; try one that is not theirs
+            else:
+                site_id = site.id
+            answer = _request(client, row, site_id)
+            expected = _expected(row, role, own_site)
+            if answer.status_code != expected:
+                wrong.append(f"{login or 'anonymous'} at {'own' if own_site else 'foreign'} site: "
+                             f"{answer.status_code}, expected {expected}")
+    assert not wrong, f"{endpoint}: " + "; ".join(wrong)
+
+
+def test_a_guard_of_site_b_never_sees_site_a(world, app):
+    client = app.test_client()
+    sign_in(client, "guard_b")
+    assert client.get(f"/api/v1/sites/{world.site_a.id}/checkpoints").status_code == 404
+    listing = client.get(f"/api/v1/sites/{world.site_b.id}/checkpoints").get_json()
+    assert [c["code"] for c in listing["checkpoints"]] == ["B01"]
+    assert [s["name"] for s in client.get("/api/v1/me").get_json()["sites"]] == ["B 大厦"]
+
+
+def test_a_lead_of_site_b_cannot_open_site_a(world, app):
+    client = app.test_client()
+    sign_in(client, "lead_b")
+    assert client.get(f"/sites/{world.site_b.id}").status_code == 200
+    page = client.get(f"/sites/{world.site_a.id}")
+    assert page.status_code == 404 and "属于您未负责的项目" in page.get_data(as_text=True)
+    assert "A 小区" not in client.get("/sites/").get_data(as_text=True)
+
+
+def test_field_staff_never_receive_the_qr_tokens_that_open_scans(world, app):
+    for login, sees_tokens in (("guard", False), ("cleaner", False), ("lead", False), ("manager", True), ("admin", True)):
+        client = app.test_client()
+        sign_in(client, login)
+        checkpoints = client.get(f"/api/v1/sites/{world.site_a.id}/checkpoints").get_json()["checkpoints"]
+        assert ("token" in checkpoints[0]) == sees_tokens, login
+
+
+def test_a_refused_page_explains_itself_in_the_persons_language(world, app):
+    client = app.test_client()
+    sign_in(client, "cleaner")
+    page = client.get("/admin/people")
+    assert page.status_code == 403 and "您的岗位无权打开此页面" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/sites/{world.site_b.id}/checkpoints")
+    assert api.status_code == 404 and api.get_json()["error"] == "not_found"
+
+
+def test_the_api_answers_401_in_json_to_someone_not_signed_in(world, client):
+    answer = client.get("/api/v1/me")
+    assert answer.status_code == 401 and answer.get_json() == {"error": "unauthorized", "message": "请先登录。"}
