@@ -18,6 +18,7 @@ from webapp.models.setup import (
     CleaningPlanCheckpoint,
     PatrolPlan,
     Purpose,
+    RetiredToken,
     Route,
     RouteStop,
     Shift,
@@ -29,6 +30,6 @@ from webapp.models.trust import AuditEntry, Handover, HandoverState
 __all__ = [
     "Area", "AreaKind", "AuditEntry", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",
     "CleaningPlanCheckpoint", "CleaningResult", "Company", "Device", "Handover", "HandoverState", "Incident",
-    "IncidentKind", "PatrolPlan", "Person", "Photo", "Purpose", "Role", "Route", "RouteStop", "Scan", "Severity",
+    "IncidentKind", "PatrolPlan", "Person", "Photo", "Purpose", "RetiredToken", "Role", "Route", "RouteStop", "Scan", "Severity",
     "Shift", "ShiftMember", "ShiftTemplate", "Site", "UTCDateTime", "new_token", "person_sites", "utcnow",
 ]

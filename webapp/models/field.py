@@ -146,6 +146,8 @@ class Photo(FieldRecord, Base):
     content_type: Mapped[str] = mapped_column(String(40))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # from the photo's own metadata, if any
     stage: Mapped[str] = mapped_column(String(20), default="evidence")  # before / after / evidence
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan.id"), index=True)
     cleaning_check_id: Mapped[int | None] = mapped_column(ForeignKey("cleaning_check.id"), index=True)

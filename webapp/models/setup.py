@@ -53,6 +53,18 @@ class Checkpoint(Base):
         return self.purpose in (Purpose.CLEANING, Purpose.BOTH)
 
 
+class RetiredToken(Base):
+    """A QR token that was replaced: scans of it are refused with the date it stopped working."""
+
+    __tablename__ = "retired_token"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    checkpoint: Mapped[Checkpoint] = relationship()
+
+
 class ChecklistItem(Base):
     """One line of a checkpoint's cleaning checklist (e.g. handrails free of dust)."""
 
