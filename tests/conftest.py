@@ -1,12 +1,17 @@
 """The world every test starts from: a migrated database (SQLite, or PostgreSQL through DATABASE_URL) and a fresh app."""
 from __future__ import annotations
 
+import io
 import os
 import re
+import uuid
+from pathlib import Path
 from datetime import date, datetime, time, timezone
 
 import pytest
 from flask_migrate import upgrade
+from flask import current_app
+from PIL import Image
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
@@ -14,6 +19,7 @@ from webapp import create_app
 from webapp.db_setup import MIGRATIONS
 from webapp.domain.timezones import shift_window, zone
 from webapp.extensions import db, limiter
+from webapp.photos import PhotoLimits, PhotoStore, process
 from webapp.models import (
     Area,
     AreaKind,
@@ -21,10 +27,12 @@ from webapp.models import (
     Checkpoint,
     Company,
     Person,
+    Photo,
     Purpose,
     Role,
     Route,
     RouteStop,
+    Scan,
     Shift,
     ShiftMember,
     ShiftTemplate,
@@ -33,6 +41,13 @@ from webapp.models import (
 
 PASSWORD = "correct horse 7"
 _HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+
+
+def tiny_jpeg(size=(64, 48), color=(40, 120, 200)) -> bytes:
+    """A small real JPEG."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -50,6 +65,14 @@ def _empty(url: str) -> None:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def photo_root(tmp_path_factory) -> Path:
+    """Photos of the test run go to a temporary folder, never to instance/."""
+    root = tmp_path_factory.mktemp("photos")
+    os.environ["PHOTO_ROOT"] = str(root)
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +147,17 @@ class World:
         self.person("lead_b", Role.LEAD, [self.site_b])
         self.checkpoint_a = self.checkpoint(self.site_a, "A01", "A 北门")
         self.checkpoint_b = self.checkpoint(self.site_b, "B01", "B 大堂")
+        # another company, whose site nobody here works at (not even our administrator)
+        self.other_company = Company(name="别家物业")
+        db.session.add(self.other_company)
+        db.session.flush()
+        self.site_c = Site(company_id=self.other_company.id, code="C", name="C 花园", timezone="Asia/Shanghai")
+        db.session.add(self.site_c)
+        db.session.flush()
+        self.checkpoint_c = self.checkpoint(self.site_c, "C01", "C 门岗")
+        self.outsider = Person(company_id=self.other_company.id, login="outsider", name="外人", role=Role.GUARD,
+                               password_hash=_HASH, sites=[self.site_c])
+        db.session.add(self.outsider)
         db.session.commit()
 
     def person(self, login: str, role: Role, sites: list[Site], language: str = "zh") -> Person:
@@ -143,6 +177,40 @@ class World:
         db.session.add(cp)
         db.session.flush()
         return cp
+
+    def scan(self, checkpoint: Checkpoint, person: Person, at: datetime | None = None) -> Scan:
+        """A scan stored directly, as if synced earlier."""
+        at = at or datetime.now(timezone.utc)
+        scan = Scan(client_uuid=uuid.uuid4(), site_id=checkpoint.site_id, person_id=person.id, checkpoint_id=checkpoint.id,
+                    device_time=at, captured_at=at, received_at=at)
+        db.session.add(scan)
+        db.session.commit()
+        return scan
+
+    def photo(self, site: Site, person: Person) -> Photo:
+        """A real photo, processed and stored like an upload."""
+        processed = process(tiny_jpeg(), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
+                            watermark=[site.name], font_path=current_app.config["PHOTO_FONT"])
+        PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
+        now = datetime.now(timezone.utc)
+        photo = Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=now, captured_at=now,
+                      received_at=now, sha256=processed.sha256, content_type="image/jpeg", width=processed.width,
+                      height=processed.height, size_bytes=len(processed.jpeg))
+        db.session.add(photo)
+        db.session.commit()
+        return photo
+
+    def values(self, login: str | None, own_site: bool, path: str) -> dict:
+        """What fills a route's placeholders: things of the person's own site, or of a site they do not work at."""
+        person = self.people.get(login) if login else self.people["guard"]
+        site, checkpoint = (self.site_a, self.checkpoint_a) if own_site else (self.site_c, self.checkpoint_c)
+        author = person if own_site else self.outsider
+        values = {"site": site.id, "token": checkpoint.token}
+        if "{scan}" in path:
+            values["scan"] = self.scan(checkpoint, author).id
+        if "{photo}" in path:
+            values["photo"] = self.photo(site, author).id
+        return values
 
     def night_shift(self, day: date, lead: str = "lead", staff: tuple[str, ...] = ("guard",)) -> Shift:
         template = ShiftTemplate(site_id=self.site_a.id, name=f"夜班 {day}", start_local=time(20), end_local=time(8))

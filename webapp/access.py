@@ -40,7 +40,7 @@ def allow(*roles: Role | frozenset[Role], site_arg: str | None = None):
     """Declare who may use a route: signed in, one of `roles`, and working at the site named by `site_arg`."""
     allowed: set[Role] = set()
     for r in roles:
-        allowed |= set(r) if isinstance(r, frozenset) else {r}
+        allowed |= set(r) if isinstance(r, (set, frozenset)) else {r}
     policy = Policy(public=False, roles=frozenset(allowed), site_arg=site_arg)
 
     def decorator(view):

@@ -39,6 +39,16 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh"),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("zh", "en"),
+        "LABEL_FONT": os.environ.get("LABEL_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", str(1024 * 1024))),
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "1000")),
+        "PHOTO_MAX_MB": float(os.environ.get("PHOTO_MAX_MB", "15")),
+        "PHOTO_MAX_MEGAPIXELS": float(os.environ.get("PHOTO_MAX_MEGAPIXELS", "50")),
+        "PHOTO_LONG_SIDE": int(os.environ.get("PHOTO_LONG_SIDE", "1600")),
+        "PHOTO_ROOT": os.environ.get("PHOTO_ROOT", str(Path(instance_path) / "photos")),
+        "PHOTO_FONT": os.environ.get("PHOTO_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        "CLOCK_SKEW_LIMIT_S": float(os.environ.get("CLOCK_SKEW_LIMIT_S", "120")),
+        "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "40")) * 1024 * 1024),
     }
 
 

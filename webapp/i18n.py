@@ -46,17 +46,43 @@ LABELS = {
 
 DOMAIN_MESSAGES = {
     "unknown_timezone": _l("Unknown time zone: %(name)s"),
+    "invalid_batch": _l("This batch cannot be read: %(detail)s"),
+    "invalid_event": _l("This record is malformed: %(detail)s"),
+    "token_unknown": _l("This QR code is not a checkpoint label of Rounds."),
+    "token_replaced": _l("This label was replaced on %(date)s and no longer counts. Scan the new label."),
+    "token_foreign_site": _l("This checkpoint belongs to a site you do not work at."),
+    "checkpoint_inactive": _l("This checkpoint is no longer in use."),
+    "not_for_patrol": _l("This checkpoint is not a patrol point."),
+    "not_for_cleaning": _l("This checkpoint has no cleaning checklist."),
+    "role_cannot_clean": _l("Only cleaners, leads and supervisors log cleaning checks."),
+    "checklist_mismatch": _l("Answer every item of this checkpoint's checklist once (items in question: %(items)s)."),
+    "photo_unknown": _l("Photo %(id)s has not been uploaded yet: send the photo first."),
+    "photo_already_used": _l("Photo %(id)s already belongs to another record."),
+    "photo_uuid_taken": _l("This photo id was already used by someone else."),
+    "incident_without_place": _l("Say where it is: a checkpoint, or the place in words."),
+    "event_after_sending": _l("This record is dated after it was sent; the phone's clock is wrong."),
+    "code_unknown": _l("No checkpoint of your sites has the code %(code)s."),
     "bad_time_of_day": _l("Not a time of day: %(value)s (write it as 08:00)"),
     "bad_interval": _l("The interval must be a positive number of minutes, not %(value)s"),
     "plan_without_times": _l("A plan needs either an interval or at least one time of day"),
     "bad_window": _l("Windows and grace periods cannot be negative"),
+    "photo_too_large": _l("This photo is %(size_mb)s MB; photos may be at most %(max_mb)s MB."),
+    "photo_not_an_image": _l("This file is not a picture. Send a photo (JPEG, PNG or HEIC)."),
+    "photo_unsupported": _l("%(format)s pictures are not accepted. Send a photo as JPEG, PNG or HEIC."),
+    "photo_truncated": _l("This photo is incomplete or damaged, perhaps cut off while sending. Send it again."),
+    "photo_too_many_pixels": _l("This picture has %(megapixels)s megapixels; at most %(max_megapixels)s are accepted."),
 }
 
 
 def domain_message(error: DomainError) -> str:
     """The translated message for a domain error."""
-    template = DOMAIN_MESSAGES.get(error.code)
-    return str(template) % error.params if template else error.code
+    return message_for(error.code, error.params)
+
+
+def message_for(code: str, params: dict) -> str:
+    """The translated message for an error code and its parameters."""
+    template = DOMAIN_MESSAGES.get(code)
+    return str(template) % params if template else code
 
 
 def label(value) -> str:

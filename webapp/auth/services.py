@@ -56,7 +56,7 @@ def sign_out(person: Person) -> None:
 
 def set_language(person: Person | None, lang: str) -> None:
     """Keep a signed-in person's language choice."""
-    if person is not None and person.language != lang:
+    if person is not None and person.language != lang and lang in ("zh", "en"):
         person.language = lang
         record(person, "set_language", "person", person.id, language=lang)
         db.session.commit()

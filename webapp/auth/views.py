@@ -23,7 +23,7 @@ def _login_key() -> str:
 
 def render_login(form: SignInForm | None = None, error: str | None = None):
     """The sign-in page, with an optional error above the form."""
-    form = form or SignInForm(next=request.args.get("next", ""))
+    form = form or SignInForm()
     return render_template("auth/login.html", form=form, error=error)
 
 
@@ -36,6 +36,8 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for(home_endpoint(current_user)))
     form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")  # e.g. the label whose scan waits for this sign-in
     if not form.validate_on_submit():
         return render_login(form), 400 if request.method == "POST" else 200
     person = services.authenticate(form.login.data, form.password.data)
@@ -43,6 +45,8 @@ def login():
         return render_login(form, _("Wrong phone number/username or password, or the account is disabled.")), 401
     session.permanent = True  # lasts a working shift (SESSION_HOURS)
     login_user(person)
+    if session.pop("lang_picked", False):  # chosen on this sign-in page, not left over from someone else
+        services.set_language(person, session.get("lang", person.language))
     return redirect(services.safe_next(form.next.data) or url_for(home_endpoint(person)))
 
 
@@ -63,5 +67,7 @@ def language():
     if not form.validate_on_submit() or form.lang.data not in current_app.config["LANGUAGES"]:
         return render_template("error.html", status=400, message=_("Unknown language.")), 400
     session["lang"] = form.lang.data
+    if not current_user.is_authenticated:
+        session["lang_picked"] = True
     services.set_language(current_user if current_user.is_authenticated else None, form.lang.data)
     return redirect(services.safe_next(form.next.data) or url_for("auth.login"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 class DomainError(ValueError):
     """A rule was broken; `code` names which, `params` fill the translated message."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, /, **params):
         super().__init__(code)
         self.code = code
         self.params = params

@@ -81,7 +81,7 @@ def due_times(plan: PlanSpec, start: datetime, end: datetime, tz: ZoneInfo) -> l
     return [Due(plan.plan_id, o, o + window, o + window + grace) for o in opens]
 
 
-def round_progress(due: Due, route: list[int], visits: list[tuple[int, datetime]]) -> int:
-    """How many distinct checkpoints of a route were visited while a round was due ([opens_at, late_after])."""
+def round_progress(due: Due, route: list[int], visits: list[tuple[int, datetime]]) -> set[int]:
+    """The distinct checkpoints of a route visited while a round was due ([opens_at, late_after])."""
     wanted = set(route)
-    return len({cp for cp, at in visits if cp in wanted and due.opens_at <= at <= due.late_after})
+    return {cp for cp, at in visits if cp in wanted and due.opens_at <= at <= due.late_after}

@@ -37,9 +37,21 @@ class RoundStatus:
 
     plan: PatrolPlan
     due: Due
-    visited: int
-    total: int
+    visited_ids: set[int]
     state: str
+
+    @property
+    def visited(self) -> int:
+        return len(self.visited_ids)
+
+    @property
+    def total(self) -> int:
+        return len(self.plan.route.stops)
+
+    @property
+    def remaining(self) -> list:
+        """The route's stops not visited yet, in route order."""
+        return [stop for stop in self.plan.route.stops if stop.checkpoint_id not in self.visited_ids]
 
 
 def rounds_of(shift: Shift, now: datetime) -> list[RoundStatus]:
@@ -57,10 +69,10 @@ def rounds_of(shift: Shift, now: datetime) -> list[RoundStatus]:
         route = [stop.checkpoint_id for stop in plan.route.stops]
         for due in due_in_shift(plan, shift):
             visited = round_progress(due, route, visits)
-            state = "done" if visited == len(route) else due.state(None, now)
+            state = "done" if len(visited) == len(set(route)) else due.state(None, now)
             if state == "missed" and visited:
                 state = "incomplete"
-            result.append(RoundStatus(plan, due, visited, len(route), state))
+            result.append(RoundStatus(plan, due, visited, state))
     return sorted(result, key=lambda r: r.due.opens_at)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -56,17 +56,13 @@ class FieldRecord:
     def shift(cls) -> Mapped[Shift | None]:
         return relationship(Shift)
 
-    @staticmethod
-    def corrected(device_time: datetime, clock_offset_s: float) -> datetime:
-        """The capture instant by the server's clock, given the device's measured clock offset."""
-        return device_time - timedelta(seconds=clock_offset_s)
-
 
 class Scan(FieldRecord, Base):
     """A checkpoint visited by a person at an instant (巡更记录/打卡)."""
 
     __tablename__ = "scan"
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    method: Mapped[str] = mapped_column(String(10), default="qr", server_default="qr")  # qr / nfc / code (typed)
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,64 @@
+"""The OpenAPI 3.1 document, generated from the same pydantic models that validate requests and shape answers."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import TypeAdapter
+from pydantic.json_schema import models_json_schema
+
+from webapp.api import schemas as s
+
+REF = "#/components/schemas/{model}"
+MODELS = [s.SyncBatch, s.SyncAnswer, s.PhotoUpload, s.PhotoAnswer, s.Me, s.CheckpointList, s.Health, s.Problem,
+          s.ScanEvent, s.CleaningCheckEvent, s.IncidentEvent]
+
+
+def _json(model: str) -> dict:
+    return {"application/json": {"schema": {"$ref": REF.format(model=model)}}}
+
+
+def _answers(ok_model: str, *errors: int) -> dict:
+    texts = {400: "Malformed request, with the reason", 401: "Not signed in", 403: "Role not allowed",
+             404: "Not found, or a site the person does not work at", 413: "Too large", 429: "Too many requests"}
+    answers = {"200": {"description": "OK (for an upload: sent before, the stored one)", "content": _json(ok_model)}}
+    for status in errors:
+        answers[str(status)] = {"description": texts[status], "content": _json("Problem")}
+    return answers
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    """The whole document: paths, request bodies, answers and component schemas."""
+    _keys, defs = models_json_schema([(m, "validation") for m in MODELS], ref_template=REF)
+    components = defs["$defs"]
+    components["Event"] = TypeAdapter(s.Event).json_schema(ref_template=REF)
+    upload = components["PhotoUpload"]
+    upload["properties"]["file"] = {"type": "string", "format": "binary", "description": "JPEG, PNG or HEIC"}
+    upload["required"] = sorted(set(upload.get("required", [])) | {"file"})
+    csrf = [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
+             "description": "The csrf_token from GET /api/v1/me"}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Rounds field API", "version": "1",
+                 "description": "Field records from phones and other clients. Sign in with the web form; "
+                                "every POST carries the X-CSRFToken header."},
+        "paths": {
+            "/api/v1/health": {"get": {"operationId": "health", "responses": _answers("Health")}},
+            "/api/v1/me": {"get": {"operationId": "me", "responses": _answers("Me", 401)}},
+            "/api/v1/sites/{site_id}/checkpoints": {"get": {
+                "operationId": "checkpoints",
+                "parameters": [{"name": "site_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": _answers("CheckpointList", 401, 404)}},
+            "/api/v1/sync": {"post": {
+                "operationId": "sync", "parameters": csrf,
+                "requestBody": {"required": True, "content": _json("SyncBatch")},
+                "responses": _answers("SyncAnswer", 400, 401, 413)}},
+            "/api/v1/photos": {"post": {
+                "operationId": "uploadPhoto", "parameters": csrf,
+                "requestBody": {"required": True, "content": {
+                    "multipart/form-data": {"schema": {"$ref": REF.format(model="PhotoUpload")}}}},
+                "responses": {"201": {"description": "Stored", "content": _json("PhotoAnswer")},
+                              **_answers("PhotoAnswer", 400, 401, 413)}}},
+        },
+        "components": {"schemas": components},
+    }

@@ -1,0 +1,288 @@
+"""The one way field records enter Rounds: events checked one by one, written once, committed per batch."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, ScanEvent
+from webapp.audit import record
+from webapp.domain.errors import DomainError
+from webapp.domain.sync import clock_offset_s, corrected_instant, is_skewed
+from webapp.extensions import db
+from webapp.field import queries
+from webapp.models import (
+    CleaningCheck,
+    CleaningResult,
+    Checkpoint,
+    Device,
+    Incident,
+    IncidentKind,
+    Person,
+    Photo,
+    Role,
+    Scan,
+    Severity,
+    Shift,
+    Site,
+)
+
+EVENT = TypeAdapter(Event)
+CLEANING_ROLES = frozenset({Role.CLEANER, Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+SEND_TOLERANCE = timedelta(seconds=60)  # an event captured after its batch was sent is impossible
+
+
+class Rejected(DomainError):
+    """One event refused, with a code the person's language turns into a reason."""
+
+
+@dataclass
+class Result:
+    """What became of one event."""
+
+    client_uuid: str | None
+    status: str  # created / duplicate / rejected
+    id: int | None = None
+    reason: str | None = None
+    params: dict = field(default_factory=dict)
+    record: object | None = None
+
+
+@dataclass
+class SyncOutcome:
+    """A whole batch's answer."""
+
+    received_at: datetime
+    offset_s: float
+    skewed: bool
+    results: list[Result]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+@dataclass
+class _Context:
+    person: Person
+    site_ids: set[int]
+    device: Device
+    offset_s: float
+    sent_at: datetime
+    checkpoints: dict[str, Checkpoint]
+    retired: dict
+    photos: dict[uuid.UUID, Photo]
+    shifts: list[Shift]
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "event"
+    return f"{where}: {first['msg']}"
+
+
+def _parse(raw_events: list) -> list[tuple[object, Result | None]]:
+    parsed = []
+    for raw in raw_events:
+        client_uuid = str(raw.get("client_uuid")) if isinstance(raw, dict) and raw.get("client_uuid") is not None else None
+        try:
+            parsed.append((EVENT.validate_python(raw), None))
+        except ValidationError as error:
+            parsed.append((None, Result(client_uuid, "rejected", reason="invalid_event", params={"detail": _first_error(error)})))
+    return parsed
+
+
+def device_for(person: Person, client_id: str, now: datetime) -> Device:
+    """The device by its own id, created on first sight; it now belongs to whoever sent from it."""
+    device = db.session.scalar(select(Device).where(Device.client_id == client_id))
+    if device is None:
+        device = Device(client_id=client_id, person_id=person.id, first_seen_at=now)
+        db.session.add(device)
+    device.person_id = person.id  # shared patrol phones change hands at every shift
+    device.last_sync_at = now
+    db.session.flush()
+    return device
+
+
+def checkpoint_for(token: str, checkpoints: dict[str, Checkpoint], retired: dict, site_ids: set[int]) -> Checkpoint:
+    """The checkpoint a token opens for this person, or the reason it does not."""
+    checkpoint = checkpoints.get(token)
+    if checkpoint is None:
+        replaced = retired.get(token)
+        if replaced is not None:
+            when = replaced.retired_at.astimezone(ZoneInfo(replaced.checkpoint.site.timezone)).strftime("%Y-%m-%d")
+            raise Rejected("token_replaced", date=when)
+        raise Rejected("token_unknown")
+    if checkpoint.site_id not in site_ids:
+        raise Rejected("token_foreign_site")
+    if not checkpoint.active:
+        raise Rejected("checkpoint_inactive")
+    return checkpoint
+
+
+def _checkpoint(ctx: _Context, token: str) -> Checkpoint:
+    return checkpoint_for(token, ctx.checkpoints, ctx.retired, ctx.site_ids)
+
+
+def _shift(ctx: _Context, site_id: int, at: datetime) -> Shift | None:
+    running = [s for s in ctx.shifts if s.site_id == site_id and s.starts_at <= at < s.ends_at]
+    return next((s for s in running if queries.person_on(s, ctx.person)), running[0] if running else None)
+
+
+def _stamp(ctx: _Context, rec, event, site_id: int) -> None:
+    if event.device_time > ctx.sent_at + SEND_TOLERANCE:
+        raise Rejected("event_after_sending")
+    captured = corrected_instant(event.device_time, ctx.offset_s)
+    shift = _shift(ctx, site_id, captured)
+    rec.client_uuid = event.client_uuid
+    rec.site_id, rec.person_id, rec.device_id = site_id, ctx.person.id, ctx.device.id
+    rec.shift_id = shift.id if shift else None
+    rec.device_time = event.device_time
+    rec.device_utc_offset_min = int(event.device_time.utcoffset().total_seconds() // 60)
+    rec.clock_offset_s = ctx.offset_s
+    rec.captured_at = captured
+
+
+def _photos(ctx: _Context, ids: list[uuid.UUID]) -> list[Photo]:
+    found = []
+    for photo_id in ids:
+        photo = ctx.photos.get(photo_id)
+        if photo is None:
+            raise Rejected("photo_unknown", id=str(photo_id))
+        if photo.scan_id or photo.cleaning_check_id or photo.incident_id:
+            raise Rejected("photo_already_used", id=str(photo_id))
+        found.append(photo)
+    return found
+
+
+def _position(rec, position) -> None:
+    if position is not None:
+        rec.lat, rec.lng, rec.accuracy_m = position.lat, position.lng, position.accuracy_m
+
+
+def _scan(ctx: _Context, event: ScanEvent) -> Scan:
+    checkpoint = _checkpoint(ctx, event.token)
+    if not checkpoint.for_patrol:
+        raise Rejected("not_for_patrol")
+    scan = Scan(checkpoint_id=checkpoint.id, method=event.method, note=event.note)
+    _stamp(ctx, scan, event, checkpoint.site_id)
+    _position(scan, event.position)
+    photos = _photos(ctx, event.photo_ids)
+    db.session.add(scan)
+    db.session.flush()
+    for photo in photos:
+        photo.scan_id, photo.stage = scan.id, "evidence"
+    return scan
+
+
+def _cleaning(ctx: _Context, event: CleaningCheckEvent) -> CleaningCheck:
+    if ctx.person.role not in CLEANING_ROLES:
+        raise Rejected("role_cannot_clean")
+    checkpoint = _checkpoint(ctx, event.token)
+    if not checkpoint.for_cleaning:
+        raise Rejected("not_for_cleaning")
+    wanted = {item.id for item in checkpoint.checklist if item.active}
+    answered = [a.item_id for a in event.results]
+    if sorted(answered) != sorted(wanted) or len(set(answered)) != len(answered):
+        odd = sorted(set(answered) ^ wanted) or sorted({i for i in answered if answered.count(i) > 1})
+        raise Rejected("checklist_mismatch", items=", ".join(map(str, odd)))
+    check = CleaningCheck(checkpoint_id=checkpoint.id, note=event.note,
+                          results=[CleaningResult(item_id=a.item_id, passed=a.passed, note=a.note) for a in event.results])
+    _stamp(ctx, check, event, checkpoint.site_id)
+    photos = _photos(ctx, [p.id for p in event.photos])
+    db.session.add(check)
+    db.session.flush()
+    for staged, photo in zip(event.photos, photos):
+        photo.cleaning_check_id, photo.stage = check.id, staged.stage
+    return check
+
+
+def _incident(ctx: _Context, event: IncidentEvent) -> Incident:
+    checkpoint = _checkpoint(ctx, event.token) if event.token else None
+    site_id = checkpoint.site_id if checkpoint else event.site_id
+    if site_id is None:
+        raise Rejected("incident_without_place")
+    if site_id not in ctx.site_ids:
+        raise Rejected("token_foreign_site")
+    if checkpoint is None and not event.location_text.strip():
+        raise Rejected("incident_without_place")
+    incident = Incident(kind=IncidentKind(event.kind), severity=Severity(event.severity), description=event.description.strip(),
+                        checkpoint_id=checkpoint.id if checkpoint else None, location_text=event.location_text.strip())
+    _stamp(ctx, incident, event, site_id)
+    photos = _photos(ctx, event.photo_ids)
+    db.session.add(incident)
+    db.session.flush()
+    for photo in photos:
+        photo.incident_id, photo.stage = incident.id, "evidence"
+    return incident
+
+
+BUILDERS = {"scan": _scan, "cleaning_check": _cleaning, "incident": _incident}
+
+
+def _context(person: Person, site_ids: set[int], device: Device, offset: float, sent_at: datetime, events: list) -> _Context:
+    tokens = {e.token for e in events if getattr(e, "token", None)}
+    photo_ids = {p for e in events for p in getattr(e, "photo_ids", [])} | {p.id for e in events for p in getattr(e, "photos", [])}
+    times = [corrected_instant(e.device_time, offset) for e in events]
+    return _Context(
+        person=person, site_ids=site_ids, device=device, offset_s=offset, sent_at=sent_at,
+        checkpoints=queries.checkpoints_by_token(tokens), retired=queries.retired_tokens(tokens),
+        photos=queries.photos_by_uuid(photo_ids, person.id),
+        shifts=queries.shifts_between(site_ids, min(times), max(times)) if times else [],
+    )
+
+
+def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s) -> SyncOutcome:
+    offset = clock_offset_s(sent_at, now)
+    parsed = _parse(raw_events)
+    valid = [event for event, failure in parsed if failure is None]
+    device = device_for(person, device_id, now)
+    ctx = _context(person, site_ids, device, offset, sent_at, valid)
+    known = queries.existing_uuids({e.client_uuid for e in valid})
+    results = []
+    for event, failure in parsed:
+        if failure is not None:
+            results.append(failure)
+            continue
+        key = str(event.client_uuid)
+        if event.client_uuid in known:
+            results.append(Result(key, "duplicate"))
+            continue
+        try:
+            rec = BUILDERS[event.type](ctx, event)
+        except Rejected as rejected:
+            results.append(Result(key, "rejected", reason=rejected.code, params=rejected.params))
+            continue
+        known.add(event.client_uuid)
+        results.append(Result(key, "created", id=rec.id, record=rec))
+    outcome = SyncOutcome(now, offset, is_skewed(offset, skew_limit_s), results)
+    record(person, "sync", "device", device.id, device=device_id, created=outcome.count("created"),
+           duplicates=outcome.count("duplicate"), rejected=outcome.count("rejected"), clock_offset_s=round(offset, 1))
+    db.session.commit()
+    return outcome
+
+
+def ingest(person: Person, site_ids: set[int], device_id: str, sent_at: datetime, raw_events: list, *, now: datetime,
+           skew_limit_s: float) -> SyncOutcome:
+    """Store a batch of events from one device; each is created, a duplicate, or rejected with a reason."""
+    for attempt in range(3):
+        try:
+            return _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s)
+        except IntegrityError:
+            # the same events arrived through another request at the same moment: their rows now exist,
+            # so the next attempt answers them as duplicates
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def site_of(person_site_ids: set[int], site_id: int) -> Site:
+    """A site the person works at, or a refusal."""
+    if site_id not in person_site_ids:
+        raise Rejected("token_foreign_site")
+    return db.session.get(Site, site_id)
