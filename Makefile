@@ -33,7 +33,7 @@ frontend:
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 translations:
-	$(BIN)/pybabel compile -q -d webapp/translations
+	$(BIN)/pybabel compile -d webapp/translations > /dev/null
 
 db:
 	$(BIN)/flask db upgrade
