@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test setup deps system-deps frontend translations db demo serve clean messages
+.PHONY: run test setup deps system-deps frontend translations db demo serve clean messages bench
 
 run: setup db demo serve
 
@@ -31,6 +31,9 @@ frontend:
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/signature_pad/dist/signature_pad.umd.min.js static/vendor/signature_pad.umd.min.js
+	cp node_modules/idb/build/umd.js static/vendor/idb.umd.js
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsQR.js
 
 translations:
 	$(BIN)/pybabel compile -d webapp/translations > /dev/null
@@ -51,3 +54,7 @@ clean:
 messages:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o /tmp/rounds-messages.pot .
 	$(BIN)/pybabel update -i /tmp/rounds-messages.pot -d webapp/translations --no-location --ignore-obsolete
+
+# Benchmarks (never timed tests): run them all and write BENCHMARKS.md.
+bench: deps
+	$(BIN)/python bench/run.py

@@ -26,6 +26,7 @@ from webapp.models import (
     ChecklistItem,
     Checkpoint,
     Company,
+    Handover,
     Person,
     Photo,
     Purpose,
@@ -210,7 +211,27 @@ class World:
             values["scan"] = self.scan(checkpoint, author).id
         if "{photo}" in path:
             values["photo"] = self.photo(site, author).id
+        if "{shift}" in path or "{handover}" in path:
+            shift = self.shift_at(site)
+            values["shift"] = shift.id
+            if "{handover}" in path:
+                handover = Handover(site_id=site.id, shift_id=shift.id, outgoing_lead_id=shift.lead_id)
+                db.session.add(handover)
+                db.session.commit()
+                values["handover"] = handover.id
         return values
+
+    def shift_at(self, site: Site) -> Shift:
+        """A day shift of today at any site (ours or another company's), with no one on it."""
+        template = ShiftTemplate(site_id=site.id, name=f"白班 {uuid.uuid4().hex[:6]}", start_local=time(8), end_local=time(20))
+        db.session.add(template)
+        db.session.flush()
+        day = datetime.now(timezone.utc).date()
+        start, end = shift_window(day, template.start_local, template.end_local, zone(site.timezone))
+        shift = Shift(site_id=site.id, template_id=template.id, local_date=day, starts_at=start, ends_at=end)
+        db.session.add(shift)
+        db.session.commit()
+        return shift
 
     def night_shift(self, day: date, lead: str = "lead", staff: tuple[str, ...] = ("guard",)) -> Shift:
         template = ShiftTemplate(site_id=self.site_a.id, name=f"夜班 {day}", start_local=time(20), end_local=time(8))

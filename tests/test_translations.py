@@ -38,3 +38,10 @@ def test_translations_keep_their_placeholders_and_are_not_fuzzy():
             continue
         assert "fuzzy" not in message.flags, message.id
         assert sorted(re.findall(r"%\(\w+\)s", message.id)) == sorted(re.findall(r"%\(\w+\)s", message.string)), message.id
+
+
+def test_every_gap_the_engine_can_explain_has_a_sentence():
+    from webapp.domain.gaps import EXPLANATIONS
+    from webapp.i18n import GAP_MESSAGES
+
+    assert set(EXPLANATIONS) == set(GAP_MESSAGES)

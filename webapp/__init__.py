@@ -23,12 +23,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from webapp import cli, db_setup, errors, i18n, auth, home, sites, admin, api, field
+    from webapp import cli, db_setup, errors, i18n, auth, home, sites, admin, api, field, labels, imports, setup, pwa, board, handover
 
     db_setup.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    for module in (home, sites, admin, api, field):
+    for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     cli.init_app(app)

@@ -47,6 +47,8 @@ def load(instance_path: str) -> dict:
         "PHOTO_LONG_SIDE": int(os.environ.get("PHOTO_LONG_SIDE", "1600")),
         "PHOTO_ROOT": os.environ.get("PHOTO_ROOT", str(Path(instance_path) / "photos")),
         "PHOTO_FONT": os.environ.get("PHOTO_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        "HANDOVER_OVERDUE_MINUTES": int(os.environ.get("HANDOVER_OVERDUE_MINUTES", "30")),
+        "INACTIVITY_MINUTES": int(os.environ.get("INACTIVITY_MINUTES", "150")),
         "CLOCK_SKEW_LIMIT_S": float(os.environ.get("CLOCK_SKEW_LIMIT_S", "120")),
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "40")) * 1024 * 1024),
     }

@@ -101,7 +101,7 @@ def _cuihu() -> SiteSpec:
     for i, b in enumerate(buildings, start=1):
         cps += [
             (f"B{i}1", f"{b}大堂", b, Purpose.BOTH, False, LOBBY),
-            (f"B{i}2", f"{b}电梯轿厢", b, Purpose.CLEANING, True, LIFT),
+            (f"B{i}2", f"{b}电梯轿厢", b, Purpose.CLEANING, i == 1, LIFT),  # 1号楼: photos before and after
             (f"B{i}3", f"{b}一层消防楼梯", b, Purpose.BOTH, False, STAIR),
             (f"B{i}4", f"{b}顶层楼梯间", b, Purpose.PATROL, False, []),
         ]
@@ -109,14 +109,14 @@ def _cuihu() -> SiteSpec:
         ("D01", "地下车库入口", "地下车库", Purpose.PATROL, False, []),
         ("D02", "车库B1-A区", "地下车库", Purpose.PATROL, False, []),
         ("D03", "车库B1-C区", "地下车库", Purpose.PATROL, False, []),
-        ("P01", "生活水泵房", "设备房", Purpose.PATROL, True, []),
-        ("P02", "高低压配电房", "设备房", Purpose.PATROL, True, []),
-        ("P03", "消防水泵房", "设备房", Purpose.PATROL, True, []),
+        ("P01", "生活水泵房", "设备房", Purpose.PATROL, False, []),
+        ("P02", "高低压配电房", "设备房", Purpose.PATROL, False, []),
+        ("P03", "消防水泵房", "设备房", Purpose.PATROL, False, []),
         ("R01", "1号楼屋面门", "屋面", Purpose.PATROL, False, []),
         ("R02", "3号楼屋面门", "屋面", Purpose.PATROL, False, []),
         ("O01", "中心花园", "中心花园", Purpose.PATROL, False, []),
         ("O02", "儿童游乐区", "中心花园", Purpose.BOTH, False, ["地面无杂物", "设施无损坏", "座椅干净"]),
-        ("O03", "垃圾收集点", "中心花园", Purpose.CLEANING, True, BINS),
+        ("O03", "垃圾收集点", "中心花园", Purpose.CLEANING, False, BINS),
     ]
     perimeter = [("G01", 0), ("G03", 3), ("D01", 2), ("D02", 2), ("D03", 2), ("P01", 2), ("P02", 1.5), ("P03", 1.5),
                  ("G02", 4), ("O01", 2), ("O02", 1)]
@@ -151,10 +151,10 @@ def _binjiang() -> SiteSpec:
         areas=[("主楼", AreaKind.BUILDING), ("地下一层", AreaKind.BASEMENT), ("屋顶", AreaKind.ROOF)],
         checkpoints=[
             ("A01", "大堂前台", "主楼", Purpose.BOTH, False, LOBBY),
-            ("A02", "1号客梯", "主楼", Purpose.CLEANING, True, LIFT),
+            ("A02", "1号客梯", "主楼", Purpose.CLEANING, False, LIFT),
             ("A03", "消防控制室", "主楼", Purpose.PATROL, False, []),
             ("A04", "地下一层车库", "地下一层", Purpose.PATROL, False, []),
-            ("A05", "地下一层水泵房", "地下一层", Purpose.PATROL, True, []),
+            ("A05", "地下一层水泵房", "地下一层", Purpose.PATROL, False, []),
             ("A06", "屋顶机房", "屋顶", Purpose.PATROL, False, []),
         ],
         routes={"主楼巡更": [("A01", 0), ("A03", 1), ("A04", 2), ("A05", 1.5), ("A06", 4)]},

@@ -1,4 +1,4 @@
-"""The company's people and the audit log."""
+"""The company's audit log (people are managed under set-up)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
@@ -11,15 +11,6 @@ from webapp.extensions import db
 from webapp.models import AuditEntry, Person, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.route("/people")
-@allow(Role.ADMIN)
-def people():
-    """Everyone in the company with their role, sites and status."""
-    rows = db.session.scalars(select(Person).where(Person.company_id == current_user.company_id)
-                              .options(selectinload(Person.sites)).order_by(Person.role, Person.name))
-    return render_template("admin/people.html", people=list(rows))
 
 
 @bp.route("/audit")

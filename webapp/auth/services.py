@@ -12,9 +12,13 @@ from webapp.extensions import db
 from webapp.models import Person, utcnow
 
 
-def load_person(person_id: str) -> Person | None:
-    """The person behind a session, or None if they no longer exist."""
-    return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+def load_person(session_id: str) -> Person | None:
+    """The person behind a session, or None if they no longer exist or their sessions were ended."""
+    person_id, _sep, version = session_id.partition(":")
+    if not (person_id.isdigit() and version.isdigit()):
+        return None
+    person = db.session.get(Person, int(person_id))
+    return person if person is not None and person.session_version == int(version) else None
 
 
 def unauthorized():

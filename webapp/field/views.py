@@ -11,6 +11,7 @@ from webapp.domain.errors import DomainError
 from webapp.field import flows, forms, queries
 from webapp.field.services import CLEANING_ROLES, Rejected
 from webapp.i18n import domain_message
+from webapp.pwa.client import nfc_targets
 from webapp.rendering import render
 
 bp = Blueprint("field", __name__)
@@ -59,16 +60,20 @@ def scan_done(scan_id: int):
 def scan_by_code():
     """Scan help, and the short code typed in when the camera cannot read the label."""
     if request.method == "GET":
-        return render("field/scan.html", code="", error=None)
+        return _scan_page(code="", error=None)
     code = request.form.get("code", "").strip()
     if not code:
-        return render("field/scan.html", status=400, code=code, error=_("Type the code printed under the QR."))
+        return _scan_page(status=400, code=code, error=_("Type the code printed under the QR."))
     checkpoint = queries.checkpoint_by_code(site_ids(current_user), code)
     if checkpoint is None:
-        return render("field/scan.html", status=404, code=code, error=domain_message(DomainError("code_unknown", code=code)))
+        return _scan_page(status=404, code=code, error=domain_message(DomainError("code_unknown", code=code)))
     if flows.wants_cleaning_form(current_user, checkpoint):
         return redirect(url_for("field.open_label", token=checkpoint.token))
     return _scan(checkpoint.token, "code")
+
+
+def _scan_page(status: int = 200, **context):
+    return render("field/scan.html", status=status, nfc_targets=nfc_targets(current_user), **context)
 
 
 @bp.route("/s/<token>/check", methods=["POST"])

@@ -25,10 +25,10 @@ from webapp.models.setup import (
     ShiftMember,
     ShiftTemplate,
 )
-from webapp.models.trust import AuditEntry, Handover, HandoverState
+from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
-    "Area", "AreaKind", "AuditEntry", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",
+    "Area", "AreaKind", "AuditEntry", "GapAction", "HandoverAddendum", "HandoverItem", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",
     "CleaningPlanCheckpoint", "CleaningResult", "Company", "Device", "Handover", "HandoverState", "Incident",
     "IncidentKind", "PatrolPlan", "Person", "Photo", "Purpose", "RetiredToken", "Role", "Route", "RouteStop", "Scan", "Severity",
     "Shift", "ShiftMember", "ShiftTemplate", "Site", "UTCDateTime", "new_token", "person_sites", "utcnow",

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -105,6 +105,9 @@ class Person(UserMixin, Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # bump: every session ends
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row, since the last success
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company] = relationship()
     sites: Mapped[list[Site]] = relationship(secondary=person_sites, order_by="Site.name")
@@ -112,6 +115,10 @@ class Person(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive people
         return self.active
+
+    def get_id(self) -> str:
+        """The session's id for this person: changes when all their sessions are ended."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

@@ -1,0 +1,173 @@
+// The cleaning check and the problem report without signal: the form is kept in the offline queue (photos
+// scaled down first) instead of being lost. With signal the form is posted as it always was.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-offline-form]");
+  var Rounds = window.Rounds;
+  if (!form || !Rounds) {
+    return;
+  }
+  var words = Rounds.config.words;
+  var LONG_SIDE = 1600;
+  var PROBE_MS = 4000;
+
+  async function reachable() {
+    if (navigator.onLine === false) {
+      return false;
+    }
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, PROBE_MS);
+    try {
+      var answer = await fetch(Rounds.config.health, { cache: "no-store", signal: abort.signal });
+      return answer.ok;
+    } catch (e) {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // A photo scaled to at most 1600 px on its long side, as JPEG (the original when the browser cannot read it).
+  async function downscale(file) {
+    try {
+      var bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      var blob = await new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+      return blob || file;
+    } catch (e) {
+      return file;
+    }
+  }
+
+  async function photos(input, place, time) {
+    var files = input ? Array.prototype.slice.call(input.files) : [];
+    var out = [];
+    for (var i = 0; i < files.length; i++) {
+      out.push(Object.assign({ client_uuid: window.RoundsQueue.uuid(), blob: await downscale(files[i]),
+        name: "photo-" + (i + 1) + ".jpg", device_time: time }, place));
+    }
+    return out;
+  }
+
+  function value(name) {
+    var field = form.elements[name];
+    return field ? String(field.value || "").trim() : "";
+  }
+
+  function fail(message) {
+    var box = form.querySelector("[data-offline-error]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "alert";
+      box.setAttribute("role", "alert");
+      box.dataset.offlineError = "";
+      form.prepend(box);
+    }
+    box.textContent = message;
+    box.scrollIntoView({ block: "center" });
+    return null;
+  }
+
+  async function cleaningCheck(time) {
+    var token = form.dataset.token;
+    var before = await photos(form.elements.before, { token: token }, time);
+    var after = await photos(form.elements.after, { token: token }, time);
+    if (form.dataset.photoRequired === "1" && !(before.length && after.length)) {
+      return fail(form.dataset.errorPhotos);
+    }
+    var results = Array.prototype.map.call(form.querySelectorAll("[data-item]"), function (item) {
+      var id = item.dataset.item;
+      return { item_id: Number(id), passed: value("item-" + id) !== "fail", note: value("note-" + id).slice(0, 500) };
+    });
+    return {
+      label: form.dataset.label,
+      photos: before.concat(after),
+      event: { type: "cleaning_check", token: token, note: value("note").slice(0, 1000), results: results,
+        photos: before.map(function (p) { return { id: p.client_uuid, stage: "before" }; })
+          .concat(after.map(function (p) { return { id: p.client_uuid, stage: "after" }; })) },
+    };
+  }
+
+  async function incident(time) {
+    var kind = value("kind");
+    var severity = value("severity");
+    var description = value("description");
+    if (!kind) {
+      return fail(form.dataset.errorKind);
+    }
+    if (!severity) {
+      return fail(form.dataset.errorSeverity);
+    }
+    if (!description) {
+      return fail(form.dataset.errorDescription);
+    }
+    // without signal the checkpoint goes in words: its token is not given to the phone
+    var select = form.elements.checkpoint_id;
+    var place = select && select.value ? JSON.parse(select.dataset.places)[select.value] : null; // [site id, name]
+    var typed = value("location_text");
+    var where = [place ? place[1] : "", typed].filter(Boolean).join(" · ").slice(0, 300);
+    var site = place ? place[0] : (value("site_id") || form.dataset.site);
+    if (!where) {
+      return fail(form.dataset.errorPlace);
+    }
+    if (!site) {
+      return fail(form.dataset.errorSite);
+    }
+    var kept = await photos(form.elements.photos, { site_id: Number(site) }, time);
+    return {
+      label: description.slice(0, 40),
+      photos: kept,
+      event: { type: "incident", kind: kind, severity: severity, description: description.slice(0, 2000),
+        location_text: where, site_id: Number(site), photo_ids: kept.map(function (p) { return p.client_uuid; }) },
+    };
+  }
+
+  function confirm() {
+    var card = document.createElement("section");
+    card.className = "card confirmed saved-offline";
+    card.setAttribute("role", "status");
+    card.dataset.savedOffline = "";
+    var heading = document.createElement("h1");
+    heading.textContent = "✓ " + words.saved_here;
+    var links = document.createElement("p");
+    links.className = "actions";
+    [[Rounds.config.scan_page, words.scan, "button primary big-button"], [Rounds.config.home, words.back_home, "button"]]
+      .forEach(function (spec) {
+        var link = document.createElement("a");
+        link.href = spec[0];
+        link.textContent = spec[1];
+        link.className = spec[2];
+        links.append(link);
+      });
+    card.append(heading, links);
+    form.replaceWith(card);
+    window.scrollTo(0, 0);
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    var button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    try {
+      if (await reachable()) {
+        form.submit(); // the server's own flow, unchanged
+        return;
+      }
+      var time = window.RoundsQueue.deviceTime();
+      var entry = form.dataset.offlineForm === "incident" ? await incident(time) : await cleaningCheck(time);
+      if (entry) {
+        entry.event.device_time = time;
+        await Rounds.record(entry);
+        confirm();
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,306 @@
+// The offline queue: every field record is written to IndexedDB first, then sent through the sync API.
+// Loaded by the pages (after vendor/idb.umd.js) and imported by the service worker: one copy of the rules.
+(function (root) {
+  "use strict";
+
+  var DB_NAME = "rounds";
+  var BATCH = 100; // events per sync request (the API takes up to 500)
+  var KEEP_SENT = 50; // records on the server still listed on the phone
+  var CHANNEL = "rounds-queue";
+  var dbPromise = null;
+
+  function db() {
+    if (!dbPromise) {
+      dbPromise = root.idb.openDB(DB_NAME, 1, {
+        upgrade: function (d) {
+          d.createObjectStore("records", { keyPath: "client_uuid" }).createIndex("state", "state");
+          d.createObjectStore("meta");
+        },
+      });
+    }
+    return dbPromise;
+  }
+
+  function pad(n, width) {
+    return String(Math.abs(n)).padStart(width || 2, "0");
+  }
+
+  // An ISO 8601 time with the phone's own UTC offset (the API refuses a time without one).
+  function deviceTime(date) {
+    var d = date || new Date();
+    var offset = -d.getTimezoneOffset();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3) +
+      (offset >= 0 ? "+" : "-") + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60);
+  }
+
+  function uuid() {
+    return root.crypto.randomUUID();
+  }
+
+  // The token of a checkpoint label's address: <any origin>/s/<token>, by the rule the server renders.
+  function tokenOf(text, pattern) {
+    var url;
+    try {
+      url = new URL(String(text).trim());
+    } catch (e) {
+      return null;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return null;
+    }
+    var match = new RegExp(pattern).exec(url.pathname);
+    return match ? match[1] : null;
+  }
+
+  async function meta(key) {
+    return (await db()).get("meta", key);
+  }
+
+  async function setMeta(key, value) {
+    await (await db()).put("meta", value, key);
+  }
+
+  // This phone's own id, made once and kept in IndexedDB (and localStorage, where there is one).
+  async function deviceId() {
+    var id = await meta("device_id");
+    var local = root.localStorage ? root.localStorage.getItem("rounds-device") : null;
+    if (!id) {
+      id = local || "pwa-" + uuid().replace(/-/g, "");
+      await setMeta("device_id", id);
+    }
+    if (root.localStorage && local !== id) {
+      root.localStorage.setItem("rounds-device", id);
+    }
+    return id;
+  }
+
+  function announce(what) {
+    if (typeof root.BroadcastChannel === "function") {
+      var channel = new root.BroadcastChannel(CHANNEL);
+      channel.postMessage(what || { type: "changed" });
+      channel.close();
+    }
+  }
+
+  // Keep a record on the phone: {kind, event (without client_uuid/device_time if new), photos, person, label}.
+  async function add(record) {
+    var event = Object.assign({ client_uuid: uuid(), device_time: deviceTime() }, record.event);
+    var stored = {
+      client_uuid: event.client_uuid,
+      kind: event.type,
+      event: event,
+      photos: (record.photos || []).map(function (p) {
+        return { client_uuid: p.client_uuid, blob: p.blob, name: p.name || "photo.jpg", token: p.token || null,
+          site_id: p.site_id || null, device_time: p.device_time || event.device_time, state: "pending" };
+      }),
+      person_id: record.person ? record.person.id : null,
+      person_name: record.person ? record.person.name : "",
+      label: record.label || "",
+      state: "pending",
+      created_at: Date.now(),
+      message: null,
+      server_id: null,
+    };
+    await (await db()).put("records", stored);
+    announce();
+    return stored;
+  }
+
+  async function all() {
+    var records = await (await db()).getAll("records");
+    return records.sort(function (a, b) { return b.created_at - a.created_at; });
+  }
+
+  async function pending() {
+    return (await db()).getAllFromIndex("records", "state", "pending");
+  }
+
+  // The newest scan of this token kept within `seconds`: a label opened twice is one visit.
+  async function recentScan(token, seconds) {
+    var since = Date.now() - seconds * 1000;
+    var records = await all();
+    return records.find(function (r) {
+      return r.kind === "scan" && r.event.token === token && r.created_at >= since;
+    }) || null;
+  }
+
+  async function dismiss(clientUuid) {
+    var d = await db();
+    var record = await d.get("records", clientUuid);
+    if (record && record.state === "rejected") {
+      await d.delete("records", clientUuid);
+      announce();
+    }
+  }
+
+  async function save(record) {
+    await (await db()).put("records", record);
+  }
+
+  async function prune() {
+    var sent = (await all()).filter(function (r) { return r.state === "sent"; });
+    var d = await db();
+    for (var i = KEEP_SENT; i < sent.length; i++) {
+      await d.delete("records", sent[i].client_uuid);
+    }
+  }
+
+  function Stop(status) {
+    this.status = status;
+  }
+
+  async function request(url, options) {
+    var response;
+    try {
+      response = await root.fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, options));
+    } catch (e) {
+      throw new Stop("offline");
+    }
+    if (response.status === 401) {
+      await setMeta("auth", "expired");
+      throw new Stop("signin");
+    }
+    if (response.status >= 500 || response.status === 429) {
+      throw new Stop("retry");
+    }
+    return response;
+  }
+
+  async function whoAmI(urls) {
+    var me = await (await request(urls.me, { headers: { Accept: "application/json" } })).json();
+    await setMeta("auth", "ok");
+    await setMeta("me", { id: me.id, name: me.name, role: me.role });
+    return me;
+  }
+
+  async function sendPhoto(urls, me, device, record, photo) {
+    var body = new FormData();
+    body.append("file", photo.blob, photo.name);
+    body.append("client_uuid", photo.client_uuid);
+    body.append("device_id", device);
+    if (photo.token) {
+      body.append("token", photo.token);
+    } else if (photo.site_id) {
+      body.append("site_id", String(photo.site_id));
+    }
+    body.append("device_time", photo.device_time);
+    body.append("sent_at", deviceTime());
+    var response = await request(urls.photos, { method: "POST", body: body, headers: { "X-CSRFToken": me.csrf_token } });
+    if (response.ok) {
+      photo.state = "sent";
+      photo.blob = null; // the server keeps it now
+      return true;
+    }
+    var answer = await response.json().catch(function () { return {}; });
+    if (answer.error === "csrf") {
+      throw new Stop("csrf");
+    }
+    record.state = "rejected";
+    record.reason = answer.error || String(response.status);
+    record.message = answer.message || String(response.status);
+    return false;
+  }
+
+  async function sendEvents(urls, me, device, records) {
+    var body = JSON.stringify({ device_id: device, sent_at: deviceTime(), events: records.map(function (r) { return r.event; }) });
+    var response = await request(urls.sync, {
+      method: "POST", body: body,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": me.csrf_token },
+    });
+    var answer = await response.json().catch(function () { return {}; });
+    if (!response.ok) {
+      if (answer.error === "csrf") {
+        throw new Stop("csrf");
+      }
+      records.forEach(function (r) {
+        r.state = "rejected";
+        r.reason = answer.error || String(response.status);
+        r.message = answer.message || String(response.status);
+      });
+      return;
+    }
+    var byId = {};
+    (answer.results || []).forEach(function (result) { byId[result.client_uuid] = result; });
+    records.forEach(function (r) {
+      var result = byId[r.client_uuid];
+      if (!result) {
+        return; // not answered: stays queued
+      }
+      if (result.status === "rejected") {
+        r.state = "rejected";
+        r.reason = result.reason;
+        r.message = result.message || result.reason;
+      } else {
+        r.state = "sent";
+        r.server_status = result.status;
+        r.server_id = result.id || r.server_id;
+        r.sent_at = Date.now();
+      }
+    });
+  }
+
+  async function sendAll(urls) {
+    var waiting = await pending();
+    if (!waiting.length) {
+      return { status: "idle" };
+    }
+    var me = await whoAmI(urls);
+    var device = await deviceId();
+    var mine = waiting.filter(function (r) { return r.person_id === null || r.person_id === me.id; })
+      .sort(function (a, b) { return a.created_at - b.created_at; });
+    for (var i = 0; i < mine.length; i++) {
+      var record = mine[i];
+      for (var j = 0; j < record.photos.length && record.state === "pending"; j++) {
+        if (record.photos[j].state !== "sent") {
+          await sendPhoto(urls, me, device, record, record.photos[j]);
+          await save(record);
+        }
+      }
+    }
+    var ready = mine.filter(function (r) { return r.state === "pending"; });
+    for (var k = 0; k < ready.length; k += BATCH) {
+      var batch = ready.slice(k, k + BATCH);
+      await sendEvents(urls, me, device, batch);
+      for (var n = 0; n < batch.length; n++) {
+        await save(batch[n]);
+      }
+      await setMeta("last_sync", new Date().toISOString());
+    }
+    await prune();
+    return { status: "ok", waiting: waiting.length - mine.length };
+  }
+
+  // Send what waits: photos first, then the events; answer {status: idle|ok|offline|signin|retry|busy}.
+  async function flush(urls) {
+    var run = async function () {
+      for (var attempt = 0; attempt < 2; attempt++) {
+        try {
+          return await sendAll(urls);
+        } catch (stop) {
+          if (!(stop instanceof Stop)) {
+            throw stop;
+          }
+          if (stop.status !== "csrf") {
+            return { status: stop.status };
+          }
+        } finally {
+          announce();
+        }
+      }
+      return { status: "retry" };
+    };
+    var locks = root.navigator && root.navigator.locks;
+    if (locks && locks.request) {
+      return locks.request("rounds-sync", { ifAvailable: true }, function (lock) {
+        return lock ? run() : { status: "busy" };
+      });
+    }
+    return run();
+  }
+
+  root.RoundsQueue = {
+    CHANNEL: CHANNEL, deviceTime: deviceTime, uuid: uuid, tokenOf: tokenOf, meta: meta, setMeta: setMeta,
+    deviceId: deviceId, add: add, all: all, pending: pending, recentScan: recentScan, dismiss: dismiss, flush: flush,
+  };
+})(self);

@@ -1,0 +1,188 @@
+// The service worker of Rounds: the app shell kept on the phone under a versioned cache, pages network-first
+// with the offline page as fallback, static files cache-first, and a label opened without signal kept as a scan.
+const BUILD = {"version": "dev", "shell": [], "pages": [], "imports": [], "api": {}, "token_pattern": "^$"};
+importScripts(...BUILD.imports);
+
+const SHELL = "rounds-shell-" + BUILD.version;
+const PAGES = "rounds-pages-" + BUILD.version;
+const OFFLINE = "/offline";
+const SAVED = "/offline/scan";
+const KEPT_PAGES = /^\/(scan|guard|cleaner|lead|incidents\/new|s\/[A-Za-z0-9_-]+)$/; // the field pages worth keeping
+const HOMES = ["/guard", "/cleaner", "/lead", "/scan"]; // what "/" falls back to, in this order
+const SAME_LABEL_S = 60; // a label opened twice within a minute is one visit
+const ON_ITS_OWN = { "X-Rounds-Background": "1" }; // the server then writes no session cookie (it could be stale)
+
+function own(url) {
+  return new Request(url, { cache: "reload", credentials: "same-origin", redirect: "manual", headers: ON_ITS_OWN });
+}
+
+function label(url) {
+  const match = new RegExp(BUILD.token_pattern).exec(url.pathname);
+  return match && (!url.search || url.search === "?check=1") ? match[1] : null;
+}
+
+async function keepPage(url) {
+  try {
+    const response = await fetch(own(url));
+    if (response.ok && response.type === "basic") {
+      await (await caches.open(PAGES)).put(url, response);
+    }
+  } catch (e) {
+    // offline, or not signed in: kept the next time the page is opened
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL);
+    await shell.addAll(BUILD.shell.map(own));
+    await Promise.all(BUILD.pages.map(keepPage));
+    await self.skipWaiting();
+  })());
+});
+
+// Caches of other versions go; run again later, since the old worker may still have been writing at activation.
+async function forgetOtherVersions() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => n.startsWith("rounds-") && n !== SHELL && n !== PAGES).map((n) => caches.delete(n)));
+}
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(forgetOtherVersions().then(() => self.clients.claim()));
+});
+
+async function cachedPage(url) {
+  const pages = await caches.open(PAGES);
+  if (url.pathname === "/") {
+    for (const home of HOMES) {
+      const found = await pages.match(home);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return (await pages.match(url.pathname + url.search)) || (await caches.match(OFFLINE, { cacheName: SHELL }));
+}
+
+async function page(request, url) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic" && KEPT_PAGES.test(url.pathname)) {
+      const copy = response.clone();
+      caches.open(PAGES).then((pages) => pages.put(url.pathname + url.search, copy));
+    }
+    return response;
+  } catch (e) {
+    return cachedPage(url);
+  }
+}
+
+// The phone's camera app opened a label without signal: keep the scan, show that it is kept.
+async function offlineLabel(request, url, token) {
+  const kept = await (await caches.open(PAGES)).match(url.pathname + url.search);
+  if (kept) {
+    return kept; // a cleaner's checklist, kept when it was last opened: its form queues offline
+  }
+  if (url.search) {
+    return cachedPage(url); // ?check=1 asked for a checklist this phone has not kept: no scan instead
+  }
+  if (!(await RoundsQueue.recentScan(token, SAME_LABEL_S))) {
+    const me = await RoundsQueue.meta("me");
+    await RoundsQueue.add({ event: { type: "scan", token: token, method: "qr" }, person: me || null });
+    if (self.registration.sync) {
+      self.registration.sync.register("rounds-sync").catch(() => {});
+    }
+  }
+  return (await caches.match(SAVED, { cacheName: SHELL })) || cachedPage(url);
+}
+
+async function labelOrPage(request, url, token) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (e) {
+    return offlineLabel(request, url, token);
+  }
+  if (response.ok && response.type === "basic") {
+    const copy = response.clone(); // a cleaner's checklist (a guard's scan answers with a redirect, never kept)
+    caches.open(PAGES).then((pages) => pages.put(url.pathname + url.search, copy));
+  }
+  return response;
+}
+
+async function staticFile(request) {
+  const cached = await caches.match(request, { cacheName: SHELL, ignoreSearch: true });
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    const copy = response.clone();
+    caches.open(SHELL).then((shell) => shell.put(request, copy));
+  }
+  return response;
+}
+
+async function forgetPages() {
+  const pages = await caches.open(PAGES);
+  await Promise.all((await pages.keys()).map((key) => pages.delete(key)));
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.method === "POST" && url.pathname === "/logout") {
+    // a shared phone: the next person never sees this one's pages, and what is scanned next is not this one's
+    event.waitUntil(Promise.all([forgetPages(), RoundsQueue.setMeta("me", null)]));
+    return;
+  }
+  if (request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/sw.js") {
+    return;
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(staticFile(request));
+  } else if (request.mode === "navigate") {
+    const token = label(url);
+    event.respondWith(token ? labelOrPage(request, url, token) : page(request, url));
+  }
+});
+
+async function sendQueue() {
+  const result = await RoundsQueue.flush(BUILD.api);
+  if (result.status === "offline" || result.status === "retry") {
+    throw new Error("not sent yet: " + result.status); // Background Sync tries again later
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "rounds-sync") {
+    event.waitUntil(sendQueue());
+  }
+});
+
+async function refreshOffline(lang) {
+  const shell = await caches.open(SHELL);
+  const kept = await shell.match(OFFLINE);
+  if (kept && kept.headers.get("Content-Language") !== lang) {
+    await shell.addAll([OFFLINE, SAVED].map(own)).catch(() => {});
+  }
+}
+
+async function warm(urls) {
+  const pages = await caches.open(PAGES);
+  for (const url of urls) {
+    if (!(await pages.match(url))) {
+      await keepPage(url);
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "page") {
+    event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions()]));
+  }
+});

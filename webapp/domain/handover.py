@@ -1,0 +1,86 @@
+"""The sealed shift handover (交接班记录): canonical JSON, its SHA-256 chained per site, and the chain's verification."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def canonical_json(content: dict) -> str:
+    """One exact text for the same content: sorted keys, no spaces, UTF-8 kept, instants as ISO strings in UTC."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain, allow_nan=False)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in a handover")
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be sealed")
+
+
+def chained_hash(content_json: str, prev_sha256: str | None) -> str:
+    """The record's hash: over the previous record's hash and its own canonical JSON."""
+    return hashlib.sha256(((prev_sha256 or "") + "\n" + content_json).encode("utf-8")).hexdigest()
+
+
+def seal(content: dict, prev_sha256: str | None) -> tuple[str, str]:
+    """(canonical JSON, chained SHA-256) of a closing handover."""
+    text = canonical_json(content)
+    return text, chained_hash(text, prev_sha256)
+
+
+def image_digest(data_url: str | None) -> str | None:
+    """The SHA-256 of a drawn signature, so the sealed record binds the image stored beside it."""
+    return hashlib.sha256(data_url.encode("ascii")).hexdigest() if data_url else None
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A closed handover as stored: its place in the site's chain, its text and its hashes."""
+
+    handover_id: int
+    sequence: int
+    content_json: str
+    sha256: str
+    prev_sha256: str | None
+
+
+@dataclass
+class ChainReport:
+    """What a verification found: ok, or each broken link with its reason."""
+
+    checked: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (sequence, code)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_chain(records: list[Sealed]) -> ChainReport:
+    """Recompute every hash and link: an altered record, a removed one or a reordering breaks the chain."""
+    report = ChainReport()
+    previous: Sealed | None = None
+    for record in sorted(records, key=lambda r: r.sequence):
+        report.checked += 1
+        expected_sequence = previous.sequence + 1 if previous else 1
+        if record.sequence != expected_sequence:
+            report.problems.append((record.sequence, "missing_before"))
+        if record.prev_sha256 != (previous.sha256 if previous else None):
+            report.problems.append((record.sequence, "broken_link"))
+        if chained_hash(record.content_json, record.prev_sha256) != record.sha256:
+            report.problems.append((record.sequence, "altered"))
+        previous = record
+    return report
+
+
+def addendum_hash(handover_sha256: str, person_id: int, text: str, created_at: datetime) -> str:
+    """The hash of a correction, bound to the handover it corrects."""
+    return chained_hash(canonical_json({"person_id": person_id, "text": text, "created_at": created_at}), handover_sha256)
+
+
+def rate(done: int, due: int) -> float | None:
+    """A completion rate in percent with one decimal, or None when nothing was due."""
+    return round(100.0 * done / due, 1) if due else None

@@ -1,0 +1,145 @@
+"""The handover's life: opened, signed by the outgoing lead, accepted (and sealed) or refused by the incoming one."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from webapp.assessments import picture
+from webapp.audit import record
+from webapp.domain.errors import DomainError
+from webapp.domain.handover import addendum_hash, seal
+from webapp.extensions import db
+from webapp.handover import content
+from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
+
+DEFAULT_ITEMS = ["对讲机", "钥匙", "交接班记录本"]
+MAX_SIGNATURE_BYTES = 300_000
+
+
+def signature_png(data_url: str | None) -> str:
+    """A drawn signature as sent by the pad: a PNG data URL, not empty, not huge."""
+    prefix = "data:image/png;base64,"
+    if not data_url or not data_url.startswith(prefix):
+        raise DomainError("signature_missing")
+    try:
+        raw = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError("signature_missing") from None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) > MAX_SIGNATURE_BYTES:
+        raise DomainError("signature_missing")
+    return data_url
+
+
+def _password(person: Person, password: str) -> None:
+    if not person.check_password(password or ""):
+        raise DomainError("wrong_password")
+
+
+def _open_state(handover: Handover, *states: HandoverState) -> None:
+    if handover.state == HandoverState.CLOSED:
+        raise DomainError("handover_closed")
+    if handover.state not in states:
+        raise DomainError("handover_wrong_step")
+
+
+def open_for(shift: Shift, person: Person, now: datetime) -> Handover:
+    """The shift's handover, opened by its lead with last time's list of items to hand over."""
+    handover = db.session.scalar(select(Handover).where(Handover.shift_id == shift.id))
+    if handover is not None:
+        return handover
+    previous = db.session.scalar(select(Handover).where(Handover.site_id == shift.site_id, Handover.id.isnot(None))
+                                 .order_by(Handover.id.desc()).limit(1))
+    names = [i.name for i in previous.items] if previous and previous.items else DEFAULT_ITEMS
+    counts = {i.name: i.count_out for i in previous.items} if previous else {}
+    handover = Handover(site_id=shift.site_id, shift_id=shift.id, state=HandoverState.OPEN,
+                        outgoing_lead_id=shift.lead_id or person.id, created_at=now,
+                        items=[HandoverItem(position=n, name=name, count_out=counts.get(name, 1)) for n, name in enumerate(names)])
+    db.session.add(handover)
+    db.session.flush()
+    record(person, "handover_opened", "handover", handover.id, site_id=shift.site_id, shift_id=shift.id)
+    db.session.commit()
+    return handover
+
+
+def save_draft(handover: Handover, person: Person, items: list[tuple[str, int]], remarks: str) -> None:
+    """The outgoing lead's list of items and remarks, before signing."""
+    _open_state(handover, HandoverState.OPEN, HandoverState.REFUSED)
+    if person.id != handover.outgoing_lead_id:
+        raise DomainError("not_outgoing_lead")
+    handover.items = [HandoverItem(position=n, name=name[:100], count_out=count) for n, (name, count) in enumerate(items)]
+    handover.remarks_out = remarks
+    record(person, "handover_draft", "handover", handover.id, site_id=handover.site_id, items=len(items))
+    db.session.commit()
+
+
+def sign_out(handover: Handover, person: Person, password: str, signature: str | None, now: datetime) -> None:
+    """The outgoing lead signs with the pad and their password; the record waits for the incoming lead."""
+    _open_state(handover, HandoverState.OPEN, HandoverState.REFUSED)
+    if person.id != handover.outgoing_lead_id:
+        raise DomainError("not_outgoing_lead")
+    _password(person, password)
+    handover.out_signature = signature_png(signature)
+    handover.state, handover.signed_out_at = HandoverState.SIGNED, now
+    record(person, "handover_signed", "handover", handover.id, site_id=handover.site_id)
+    db.session.commit()
+
+
+def _incoming(handover: Handover, person: Person, password: str) -> None:
+    _open_state(handover, HandoverState.SIGNED)
+    if person.id == handover.outgoing_lead_id:
+        raise DomainError("same_lead")
+    _password(person, password)
+
+
+def refuse(handover: Handover, person: Person, password: str, reason: str, now: datetime) -> None:
+    """The incoming lead refuses to take over while a named fault is unresolved; the site manager sees it."""
+    _incoming(handover, person, password)
+    if not reason.strip():
+        raise DomainError("refusal_needs_reason")
+    handover.state, handover.refused_at, handover.refused_by_id = HandoverState.REFUSED, now, person.id
+    handover.refusal_reason = reason.strip()[:2000]
+    record(person, "handover_refused", "handover", handover.id, site_id=handover.site_id, reason=handover.refusal_reason)
+    db.session.commit()
+
+
+def accept(handover: Handover, person: Person, password: str, signature: str | None, counts: dict[int, int],
+           remarks: str, now: datetime) -> None:
+    """The incoming lead counts the items, signs and accepts: the record is sealed and chained to the site's last one."""
+    _incoming(handover, person, password)
+    handover.in_signature = signature_png(signature)
+    for item in handover.items:
+        item.count_in = counts.get(item.id)
+    handover.remarks_in, handover.incoming_lead_id, handover.accepted_at = remarks.strip()[:4000], person.id, now
+    db.session.flush()
+    last = db.session.scalar(select(Handover).where(Handover.site_id == handover.site_id, Handover.sequence.is_not(None))
+                             .order_by(Handover.sequence.desc()).limit(1).with_for_update())
+    body = content.build(picture(handover.shift, now), handover)
+    handover.content_json, handover.sha256 = seal(body, last.sha256 if last else None)
+    handover.prev_sha256, handover.sequence = (last.sha256 if last else None), (last.sequence + 1 if last else 1)
+    handover.state = HandoverState.CLOSED  # last: from here on the record is sealed
+    record(person, "handover_closed", "handover", handover.id, site_id=handover.site_id, sha256=handover.sha256)
+    db.session.commit()
+
+
+def add_addendum(handover: Handover, person: Person, password: str, text: str, signature: str | None, now: datetime) -> None:
+    """A signed, dated correction under a closed record; the record itself stays as sealed."""
+    if handover.state != HandoverState.CLOSED:
+        raise DomainError("handover_not_closed")
+    _password(person, password)
+    if not text.strip():
+        raise DomainError("addendum_needs_text")
+    addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text.strip()[:4000],
+                                signature=signature_png(signature), created_at=now,
+                                sha256=addendum_hash(handover.sha256, person.id, text.strip()[:4000], now))
+    db.session.add(addendum)
+    record(person, "handover_addendum", "handover", handover.id, site_id=handover.site_id, sha256=addendum.sha256)
+    db.session.commit()
+
+
+def sealed_content(handover: Handover) -> dict:
+    """The content exactly as sealed."""
+    return json.loads(handover.content_json)
