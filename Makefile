@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test setup deps system-deps frontend translations db demo serve clean messages bench
+.PHONY: run test setup deps system-deps frontend translations db demo serve clean messages bench lint
 
 run: setup db demo serve
 
@@ -58,3 +58,8 @@ messages:
 # Benchmarks (never timed tests): run them all and write BENCHMARKS.md.
 bench: deps
 	$(BIN)/python bench/run.py
+
+# Static checks run by CI: ruff (with its security rules) over the code, mypy over the domain rules.
+lint: deps
+	$(BIN)/ruff check webapp bench migrations tests wsgi.py
+	$(BIN)/mypy --ignore-missing-imports --follow-imports=silent webapp/domain

@@ -5,12 +5,12 @@ import io
 import os
 import re
 import uuid
-from pathlib import Path
 from datetime import date, datetime, time, timezone
+from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from flask import current_app
+from flask_migrate import upgrade
 from PIL import Image
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
@@ -19,7 +19,6 @@ from webapp import create_app
 from webapp.db_setup import MIGRATIONS
 from webapp.domain.timezones import shift_window, zone
 from webapp.extensions import db, limiter
-from webapp.photos import PhotoLimits, PhotoStore, process
 from webapp.models import (
     Area,
     AreaKind,
@@ -39,9 +38,10 @@ from webapp.models import (
     ShiftTemplate,
     Site,
 )
+from webapp.photos import PhotoLimits, PhotoStore, process
 
 PASSWORD = "correct horse 7"
-_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")  # cheap for tests; people get scrypt
 
 
 def tiny_jpeg(size=(64, 48), color=(40, 120, 200)) -> bytes:

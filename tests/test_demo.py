@@ -10,9 +10,9 @@ from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.models import (
     Base,
+    Checkpoint,
     CleaningCheck,
     CleaningResult,
-    Checkpoint,
     PatrolPlan,
     Person,
     Role,
@@ -70,7 +70,7 @@ def test_the_demo_site_is_a_real_residential_site(app):
 def test_there_is_one_account_per_role_and_each_can_sign_in(app):
     accounts = build(FIXED_NOW)
     assert {role for _login, _password, role in accounts} == {r.value for r in Role}
-    for login, password, role in accounts:
+    for login, password, _role in accounts:
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
         answer = client.post("/login", data={"login": login, "password": password, "csrf_token": csrf_from(page)})

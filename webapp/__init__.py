@@ -23,13 +23,34 @@ def create_app(overrides: dict | None = None) -> Flask:
     settings.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from webapp import cli, db_setup, errors, i18n, auth, home, sites, admin, api, field, labels, imports, setup, pwa, board, handover
+    from webapp import (
+        admin,
+        api,
+        auth,
+        board,
+        cli,
+        db_setup,
+        errors,
+        field,
+        handover,
+        home,
+        i18n,
+        imports,
+        labels,
+        ops,
+        pwa,
+        security,
+        setup,
+        sites,
+    )
 
     db_setup.init_app(app)
+    ops.init_app(app)  # first of the request hooks: every later log line carries the request id
     i18n.init_app(app)
     auth.init_app(app)
     for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     return app

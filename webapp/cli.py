@@ -1,8 +1,13 @@
-"""Flask commands: `flask demo` builds the demo company."""
+"""Flask commands: `flask demo` builds the demo company; `flask backup` and `flask restore` keep the records safe."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from webapp.extensions import db
 
 
 @click.command("demo")
@@ -17,6 +22,45 @@ def demo_command():
         click.echo(f"  {role:<11} {login:<12} {password}")
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path):
+    """Back up the database and the photos into the new directory DEST, while the app keeps running."""
+    from webapp.ops import backup
+
+    try:
+        manifest = backup.backup(db.engine.url, Path(current_app.config["PHOTO_ROOT"]), dest)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {dest}: {sum(manifest.tables.values())} rows in {len(manifest.tables)} tables, "
+               f"{manifest.photos} photos, schema {manifest.schema_revision}.")
+    if manifest.missing_photos or manifest.damaged_photos:
+        click.echo(f"Warning: photos missing from the store: {len(manifest.missing_photos)}, damaged: "
+                   f"{len(manifest.damaged_photos)} (listed in {dest / backup.MANIFEST}).", err=True)
+        raise SystemExit(1)
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(src: Path, force: bool):
+    """Restore the backup SRC into the configured database and photo store (stop the app first)."""
+    from webapp.ops import backup
+
+    url = db.engine.url
+    db.engine.dispose()  # our own connections must not hold the file or the tables being replaced
+    try:
+        manifest = backup.restore(src, url, Path(current_app.config["PHOTO_ROOT"]), force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the backup of {manifest.created_at}: {sum(manifest.tables.values())} rows, "
+               f"{manifest.photos} photos, schema {manifest.schema_revision}.")
+
+
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -5,7 +5,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEV_SECRET = "dev-only-change-me"
+DEV_SECRET = "dev-only-change-me"  # noqa: S105 (the default production refuses)
 
 
 def _bool(name: str, default: bool) -> bool:

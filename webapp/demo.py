@@ -295,7 +295,7 @@ def _walk_rounds(h: _History, site: Site, shift: Shift, people: dict[str, Person
                 continue  # round not started at all
             start_delay = 75 if tag in _LATE_ROUNDS else rng.uniform(1, 12)
             at = due.opens_at + timedelta(minutes=start_delay)
-            for i, stop in enumerate(plan.route.stops):
+            for stop in plan.route.stops:
                 code = stop.checkpoint.code
                 if (*tag, code) in _MISSED_STOPS:
                     continue
@@ -389,7 +389,7 @@ def build(now: datetime | None = None) -> list[tuple[str, str, str]]:
             if shift.starts_at > now or (shift.ends_at <= now and shift.id in recorded):
                 continue  # not begun, or finished and already written: history is left as it is
             days_ago = (today - shift.local_date).days
-            rng = random.Random(f"{site.code}/{shift.template.name}/{shift.local_date.isoformat()}")
+            rng = random.Random(f"{site.code}/{shift.template.name}/{shift.local_date.isoformat()}")  # noqa: S311 (repeatable demo data)
             _walk_rounds(history, site, shift, people, rng, days_ago)
             _clean(history, site, shift, rng, days_ago)
         _incidents(history, site, shifts, people)

@@ -1,13 +1,18 @@
 """One place that turns errors into a page or JSON, with a message in the person's language."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from webapp.domain.errors import DomainError
+from webapp.extensions import db, login_manager
 from webapp.i18n import domain_message
+
+DATABASE_RETRY_AFTER_S = 10  # a restart or fail-over of the database takes seconds; phones back off further on their own
 
 
 def _wants_json() -> bool:
@@ -34,7 +39,7 @@ def _messages() -> dict[int, str]:
 
 
 def init_app(app) -> None:
-    """Register the handlers for HTTP errors, CSRF failures and domain errors."""
+    """Register the handlers for HTTP errors, CSRF failures, domain errors and a database out of reach."""
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -56,6 +61,29 @@ def init_app(app) -> None:
     def domain_error(error: DomainError):
         return _answer(400, error.code, domain_message(error))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(error: SQLAlchemyError):
+        """The database is out of reach: nothing of this request was committed; ask the client to come back."""
+        orig = getattr(error, "orig", None) or error
+        # the class and first line only: the full text carries the SQL statement and its parameters
+        current_app.logger.warning("database unavailable: %s: %s", type(orig).__name__, (str(orig).splitlines() or [""])[0])
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass  # the connection is gone already; the pool replaces it when the database is back
+        # the answer must not ask the database who is signed in (that is what failed): it is rendered as nobody's,
+        # without touching the session cookie, so the person stays signed in; its language is the one chosen on
+        # the sign-in page, else the browser's (the person's saved language is in the database)
+        login_manager._update_request_context_with_user()
+        refresh()
+        message = _("The database cannot be reached for a moment. Nothing of this request was saved; "
+                    "it will be accepted when you send it again shortly.")
+        response, status = _answer(503, "database_unavailable", message)
+        return response, status, {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
+
     @app.errorhandler(500)
     def server_error(_error):
+        db.session.rollback()  # a failed write leaves the session unusable for rendering the page
         return _answer(500, "server_error", _messages()[500])

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
 from flask import current_app, request, session
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.domain.errors import DomainError
@@ -84,6 +85,11 @@ DOMAIN_MESSAGES = {
     "photo_unsupported": _l("%(format)s pictures are not accepted. Send a photo as JPEG, PNG or HEIC."),
     "photo_truncated": _l("This photo is incomplete or damaged, perhaps cut off while sending. Send it again."),
     "photo_too_many_pixels": _l("This picture has %(megapixels)s megapixels; at most %(max_megapixels)s are accepted."),
+    "password_too_short": _l("At least %(min)s characters."),
+    "password_only_digits": _l("Not digits only: add letters or signs."),
+    "password_is_login": _l("The password must not be the phone number or username."),
+    "password_is_name": _l("The password must not be the person's name."),
+    "password_common": _l("This password is one of the most common ones; choose another."),
 }
 
 

@@ -67,7 +67,7 @@ def test_the_session_lasts_a_working_shift(world, client, app):
 
 def test_after_sign_in_the_page_asked_for_opens_but_never_another_host(world, app):
     client = app.test_client()
-    login_page = client.get("/sites/%d" % world.site_a.id)
+    login_page = client.get(f"/sites/{world.site_a.id}")
     assert login_page.headers["Location"] == f"/login?next=/sites/{world.site_a.id}"
     page = client.get(login_page.headers["Location"]).get_data(as_text=True)
     answer = client.post("/login", data={"login": "manager", "password": PASSWORD, "csrf_token": csrf_from(page),

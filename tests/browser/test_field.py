@@ -1,8 +1,6 @@
 """On a phone at 390 × 844: a guard opens a label's URL and sees the confirmation; a cleaner submits a check with a photo."""
 from __future__ import annotations
 
-import io
-
 from PIL import Image
 from sqlalchemy import func, select
 

@@ -16,13 +16,13 @@ from uuid import UUID
 
 import pytest
 import qrcode
-from playwright.sync_api import Error as PlaywrightError
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, Tab
 from webapp.extensions import db
-from webapp.models import CleaningCheck, Checkpoint, Incident, Person, Photo, Scan, Site
+from webapp.models import Checkpoint, CleaningCheck, Incident, Person, Photo, Scan, Site
 from webapp.pwa.shell import TOKEN_PATTERN
 
 CAMERA_CODES = ("G01", "G02", "G03")  # the labels in front of the fake camera, one second each, looping
@@ -100,7 +100,7 @@ def _signed_in(tab: Tab, login: str, landing: str = "/scan") -> None:
     tab.goto("/login")
     tab.sign_in(login, PASSWORDS[login])
     tab.goto(landing)
-    tab.page.wait_for_function("navigator.serviceWorker.controller !== null")
+    tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     _wait_cached(tab, ["/scan", "/incidents/new"])
 
 
@@ -140,7 +140,7 @@ def _pending(tab: Tab) -> int:
 
 def _wait_pending(tab: Tab, count: int) -> None:
     tab.page.wait_for_function(
-        f"document.querySelector('[data-queue-summary]')?.dataset.pending === '{count}'", timeout=15_000)
+        f"() => document.querySelector('[data-queue-summary]')?.dataset.pending === '{count}'", timeout=15_000)
 
 
 def _queued(tab: Tab) -> list[dict]:
@@ -188,7 +188,7 @@ def test_the_app_is_installable_and_its_service_worker_controls_the_page(phone, 
     for icon in manifest["icons"]:
         answer = page.request.get(live_server.url + icon["src"])
         image = Image.open(io.BytesIO(answer.body()))
-        assert answer.ok and image.format == "PNG" and "%dx%d" % image.size == icon["sizes"], icon
+        assert answer.ok and image.format == "PNG" and "{}x{}".format(*image.size) == icon["sizes"], icon
         purposes.add((icon["sizes"], icon["purpose"]))
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
     english = page.request.get(live_server.url + "/manifest.webmanifest", headers={"Accept-Language": "en"})
@@ -287,7 +287,7 @@ def test_offline_scans_and_a_report_with_a_photo_reach_the_server_once_with_thei
 
     page.context.set_offline(False)  # signal again: the 'online' event sends the queue
     _wait_pending(tab, 0)
-    page.wait_for_function("document.querySelectorAll('.queue-item.state-sent').length === 5")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item.state-sent').length === 5")
     page.screenshot(path=str(shots / "offline-sent.png"), full_page=True)
     with live_server.app.app_context():
         for record in scanned:
@@ -376,7 +376,7 @@ def test_a_refused_record_stays_on_the_phone_with_its_reason_and_the_others_are_
     assert _count(live_server, Scan, Scan.client_uuid == UUID(queued[kept.token]["client_uuid"])) == 1
     assert _count(live_server, Scan, Scan.client_uuid == UUID(queued[replaced.token]["client_uuid"])) == 0
     refused.get_by_role("button").click()  # dismissed by the guard, after reading it
-    page.wait_for_function("document.querySelectorAll('.queue-item.state-rejected').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.queue-item.state-rejected').length === 0")
     assert _real_errors(tab) == []
 
 
@@ -435,7 +435,7 @@ def test_the_shell_loads_offline_after_the_first_visit_and_a_new_version_replace
         tab.goto("/scan")  # the next page sees to leftovers the old worker was still writing
         _wait_until(tab, "async () => (await caches.keys()).filter((n) => n.startsWith('rounds-')).length === 2")
         assert page.evaluate(shells) == ["rounds-pages-next-release", "rounds-shell-next-release"]
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert "next-release" in page.request.get(live_server.url + "/sw.js").text()
     finally:
         live_server.app.config.pop("PWA_VERSION")
@@ -464,7 +464,7 @@ def test_an_nfc_tap_and_the_browsers_own_qr_detector_record_scans_and_a_manager_
     _signed_in(tab, "manager")
     tapped, detected, written = (_checkpoint(live_server, code) for code in ("G04", "P01", "G01"))
     page.click("[data-nfc-read]")
-    page.wait_for_function("typeof window.nfcTap === 'function'")
+    page.wait_for_function("() => typeof window.nfcTap === 'function'")
     page.evaluate("(url) => window.nfcTap(url)", f"https://rounds.example.com/s/{tapped.token}")
     page.evaluate("(url) => { window.detectorSees = url; }", f"https://rounds.example.com/s/{detected.token}")
     page.click("[data-camera-start]")
@@ -482,7 +482,7 @@ def test_an_nfc_tap_and_the_browsers_own_qr_detector_record_scans_and_a_manager_
     url = f"{live_server.app.config['BASE_URL']}/s/{written.token}"
     page.select_option("[data-nfc-target]", url)
     page.click("[data-nfc-write]")
-    page.wait_for_function("window.nfcWritten !== undefined")
+    page.wait_for_function("() => window.nfcWritten !== undefined")
     assert page.evaluate("window.nfcWritten") == {"records": [{"recordType": "url", "data": url}]}
     assert "标签已写入" in page.inner_text("[data-nfc-write-status]")
     tab.assert_no_horizontal_scroll()

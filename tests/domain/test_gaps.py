@@ -101,7 +101,7 @@ def synced(when):
 
 
 def night(scans=(), checks=(), *, now=MORNING, devices=None, shift=SHIFT, patrol=(PATROL,), cleaning=(CLEANING,),
-          routes=(ROUTE,), checkpoints=CHECKPOINTS, settings=Settings()):
+          routes=(ROUTE,), checkpoints=CHECKPOINTS, settings=Settings()):  # noqa: B008 (frozen: one shared default is fine)
     """Assess the night at `now`; phones synced at `now` unless told otherwise."""
     return assess(shift, checkpoints, routes, patrol, cleaning, scans, checks,
                   synced(now) if devices is None else devices, now, settings)

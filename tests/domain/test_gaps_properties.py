@@ -1,13 +1,15 @@
 """The gap engine on random nights: order never matters, a late scan only ever resolves gaps, keys stay unique."""
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.domain.test_gaps import (
     CAR_PARK,
     CHECKPOINTS,
     CLEANING,
     GATE,
+    GATE_AT,
     GUARD,
     LEAD,
     LOBBY,
@@ -18,7 +20,6 @@ from tests.domain.test_gaps import (
     SHIFT,
     STRANGER,
     WATER_TANK,
-    GATE_AT,
 )
 from webapp.domain.gaps import (
     EXPLANATIONS,

@@ -2,7 +2,8 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from webapp.domain.errors import DomainError
 from webapp.domain.schedules import Due, PlanSpec, due_times, parse_times, round_progress

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from PIL import Image
 from sqlalchemy import delete, select, update

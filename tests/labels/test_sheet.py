@@ -80,6 +80,7 @@ def test_every_qr_is_at_least_40_mm_wide_and_its_quiet_zone_is_blank(scans, deco
 
 def test_the_codes_use_error_correction_q_and_survive_a_smear_over_a_part_of_each(scans, decoded):
     from qrcode.constants import ERROR_CORRECT_Q
+
     from webapp.labels import sheet as sheet_module
 
     assert sheet_module.ERROR_CORRECTION == ERROR_CORRECT_Q

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from functools import cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageStat
 
 from tests.photos.images import (

@@ -42,7 +42,7 @@ def test_a_person_needs_a_site_a_good_login_and_a_long_enough_password(admin, wo
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "请填写手机号" in html.split('id="new-person-login-errors"')[1][:300]
-    assert "至少 8 个字符" in html.split('id="new-person-password-errors"')[1][:200]
+    assert "至少 10 个字符" in html.split('id="new-person-password-errors"')[1][:200]
     assert "请至少勾选一个项目" in html.split('id="new-person-site_ids-errors"')[1][:200]
 
 
@@ -95,7 +95,7 @@ def test_nobody_changes_their_own_role_or_deactivates_themselves(manager, world)
 def test_a_new_password_replaces_the_old_one(manager, world, app):
     guard = world.people["guard"]
     short = manager.post(f"/setup/people/{guard.id}/password", {"password": "1234"}, hx=True)
-    assert short.status_code == 422 and "至少 8 个字符" in text(short.get_data(as_text=True))
+    assert short.status_code == 422 and "至少 10 个字符。" in text(short.get_data(as_text=True))
     answer = manager.post(f"/setup/people/{guard.id}/password", {"password": "new-secret-9"}, hx=True)
     assert answer.status_code == 200 and "新密码已设置" in text(answer.get_data(as_text=True))
     assert sign_in(app.test_client(), "guard", PASSWORD).status_code == 401
@@ -135,3 +135,46 @@ def test_the_people_list_loads_in_the_same_queries_for_few_or_many(admin, world,
         world.person(f"extra{i}", Role.GUARD, [world.site_a, world.site_b])
     db.session.commit()
     assert count_queries(app, load) == few
+
+
+def test_a_password_must_be_long_not_only_digits_not_the_login_or_name_and_not_common(manager, world, app):
+    guard = world.people["guard"]
+    for password, says in (("13800001111", "不能全是数字"), ("guard", "至少 10 个字符"), ("GUARD 名字 ", None),
+                           ("Password123", "最常见的密码")):
+        answer = manager.post(f"/setup/people/{guard.id}/password", {"password": password}, hx=True)
+        assert answer.status_code == 422, password
+        assert says is None or says in text(answer.get_data(as_text=True)), password
+    named = manager.post(f"/setup/people/{guard.id}/password", {"password": "guard 名字 and more"}, hx=True)
+    assert named.status_code == 200  # the name inside a longer password is fine
+    new = {**NEW, "login": "zhangsan-123", "password": "zhangsan-123", "site_ids": [str(world.site_a.id)]}
+    answer = manager.post("/setup/people", new, hx=True)
+    assert answer.status_code == 422 and "不能与手机号或用户名相同" in text(answer.get_data(as_text=True))
+    answer = manager.post("/setup/people", {**new, "name": "Zhang San Feng", "password": "zhang san feng"}, hx=True)
+    assert answer.status_code == 422 and "不能与姓名相同" in text(answer.get_data(as_text=True))
+    assert _person("zhangsan-123") is None
+    page = text(manager.get(f"/setup/people/{guard.id}").get_data(as_text=True))
+    assert "至少 10 个字符，不能全是数字" in page  # the rule is said beside the field
+
+
+def test_a_manager_ends_every_session_of_a_lost_phones_owner(manager, desk, world, app):
+    phone, laptop = desk("guard"), desk("guard")
+    assert phone.get("/guard").status_code == 200 and laptop.get("/guard").status_code == 200
+    guard = world.people["guard"]
+    page = manager.get(f"/setup/people/{guard.id}").get_data(as_text=True)
+    assert f'action="/setup/people/{guard.id}/sessions"' in page and "结束全部会话" in page
+    answer = manager.post(f"/setup/people/{guard.id}/sessions", hx=True)
+    assert answer.status_code == 200 and "已在所有设备上退出登录" in text(answer.get_data(as_text=True))
+    for client in (phone, laptop):
+        gone = client.get("/guard")
+        assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+        assert client.get("/api/v1/me").status_code == 401
+    assert manager.get("/setup/people").status_code == 200  # the manager's own session stays
+    (entry, _d), = audit("end_sessions", "person")
+    assert entry.person_id == world.people["manager"].id and entry.entity_id == str(guard.id)
+    assert sign_in(app.test_client(), "guard").status_code == 302  # the password still works
+
+
+def test_sessions_of_people_elsewhere_cannot_be_ended(manager, world):
+    for login in ("guard_b", "admin"):
+        assert manager.post(f"/setup/people/{world.people[login].id}/sessions").status_code == 404
+    assert audit("end_sessions") == []

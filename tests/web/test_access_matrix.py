@@ -95,6 +95,7 @@ TABLE = {
     "setup.roster_cell": Row("/sites/{site}/setup/roster/{template}/2026-11-30", {M, A}),
     "setup.save_roster_cell": Row("/sites/{site}/setup/roster/{template}/2026-11-30", {M, A}, method="POST", ok=303),  # nobody: no shift
     "setup.copy_roster": Row("/sites/{site}/setup/roster/copy", {M, A}, method="POST", ok=422),
+    "ops.healthz": Row("/healthz", None),
     "api.health": Row("/api/v1/health", None),
     "labels.choose": Row("/sites/{site}/labels", {M, A}),
     "labels.sheet": Row("/sites/{site}/labels.pdf", {M, A}),
@@ -102,6 +103,7 @@ TABLE = {
     "imports.template": Row("/sites/{site}/checkpoints/import/template.csv", {M, A}),
     "api.me": Row("/api/v1/me", EVERYONE),
     "api.checkpoints": Row("/api/v1/sites/{site}/checkpoints", EVERYONE),
+    "setup.end_sessions": Row("/setup/people/{person}/sessions", {M, A}, method="POST", ok=303),
     "api.openapi_document": Row("/api/v1/openapi.json", None),
     "board.board": Row("/sites/{site}/board", OVERSIGHT),
     "board.mine": Row("/exceptions", EVERYONE),

@@ -1,7 +1,6 @@
 """What each role sees on its page, at the site's local time, through midnight."""
-from datetime import datetime, timedelta, timezone
-
 import re
+from datetime import datetime, timedelta, timezone
 
 from tests.conftest import FIXED_NOW, sign_in
 from webapp.demo import build

@@ -19,10 +19,13 @@ def _json(model: str) -> dict:
 
 def _answers(ok_model: str, *errors: int) -> dict:
     texts = {400: "Malformed request, with the reason", 401: "Not signed in", 403: "Role not allowed",
-             404: "Not found, or a site the person does not work at", 413: "Too large", 429: "Too many requests"}
+             404: "Not found, or a site the person does not work at", 413: "Too large", 429: "Too many requests",
+             503: "The database is out of reach for a moment: nothing was saved; send again after Retry-After"}
     answers = {"200": {"description": "OK (for an upload: sent before, the stored one)", "content": _json(ok_model)}}
-    for status in errors:
+    for status in (*errors, 503):  # every operation reads the database
         answers[str(status)] = {"description": texts[status], "content": _json("Problem")}
+    answers["503"]["headers"] = {"Retry-After": {"description": "Seconds to wait before sending again", "required": True,
+                                                 "schema": {"type": "integer", "minimum": 0}}}
     return answers
 
 

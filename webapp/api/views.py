@@ -13,7 +13,8 @@ from webapp.api import openapi, schemas
 from webapp.api.queries import site_checkpoints
 from webapp.domain.errors import DomainError
 from webapp.extensions import db
-from webapp.field import photos as field_photos, services
+from webapp.field import photos as field_photos
+from webapp.field import services
 from webapp.i18n import message_for
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,15 +1,20 @@
 """Signing people in and out, and remembering their language; the only writer of this area."""
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import jsonify, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.audit import record
+from webapp.domain.passwords import lock_for
 from webapp.extensions import db
-from webapp.models import Person, utcnow
+from webapp.i18n import site_time
+from webapp.models import Person
 
 
 def load_person(session_id: str) -> Person | None:
@@ -38,18 +43,51 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+class Locked(Exception):
+    """Sign-in refused: the account is locked after too many failed sign-ins in a row."""
+
+    def __init__(self, person: Person, until: datetime):
+        super().__init__(str(until))
+        self.until = until
+        zone = person.sites[0].timezone if person.sites else current_app.config["DEFAULT_TIMEZONE"]
+        with force_locale(person.language):  # the person's own language, whoever reads the sign-in page
+            self.message = _("Too many wrong passwords: this account is locked until %(time)s. Try again then, "
+                             "or ask your manager for a new password.", time=site_time(until, zone))
+
+
 def authenticate(login: str, password: str) -> Person | None:
-    """The active person with this login and password, or None; every attempt is audited."""
+    """The active person with this login and password, or None; raises Locked while locked; every attempt is audited."""
     login = login.strip()
     person = db.session.scalar(select(Person).where(func.lower(Person.login) == login.lower()))
+    now = clock.now()
+    if person is not None and person.locked_until is not None and person.locked_until > now:
+        record(person, "sign_in_failed", "person", person.id, login=login, reason="locked")
+        db.session.commit()
+        raise Locked(person, person.locked_until)  # even the right password waits for the end of the lock
     if person is None or not person.check_password(password) or not person.active:
         record(person, "sign_in_failed", "person", person.id if person else "", login=login)
+        until = _count_failure(person, now) if person is not None else None
         db.session.commit()
+        if until is not None:
+            raise Locked(person, until)
         return None
-    person.last_login_at = utcnow()
+    person.last_login_at = now
+    person.failed_logins, person.locked_until = 0, None
     record(person, "sign_in", "person", person.id)
     db.session.commit()
     return person
+
+
+def _count_failure(person: Person, now: datetime) -> datetime | None:
+    """One more failed sign-in in a row; lock the account when there have been too many (audited): until when."""
+    person.failed_logins = (person.failed_logins or 0) + 1
+    lock = lock_for(person.failed_logins)
+    if lock is None:
+        return None
+    person.locked_until = now + lock
+    record(person, "sign_in_locked", "person", person.id, failures=person.failed_logins,
+           minutes=int(lock.total_seconds() // 60), until=person.locked_until.isoformat())
+    return person.locked_until
 
 
 def sign_out(person: Person) -> None:

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from webapp import clock
 from webapp.access import ALL_ROLES, allow, home_endpoint, public
 from webapp.auth import services
 from webapp.auth.forms import LanguageForm, SignInForm
@@ -40,7 +41,11 @@ def login():
         form.next.data = request.args.get("next", "")  # e.g. the label whose scan waits for this sign-in
     if not form.validate_on_submit():
         return render_login(form), 400 if request.method == "POST" else 200
-    person = services.authenticate(form.login.data, form.password.data)
+    try:
+        person = services.authenticate(form.login.data, form.password.data)
+    except services.Locked as locked:
+        wait = max(1, int((locked.until - clock.now()).total_seconds()))
+        return render_login(form, locked.message), 429, {"Retry-After": str(wait)}
     if person is None:
         return render_login(form, _("Wrong phone number/username or password, or the account is disabled.")), 401
     session.permanent = True  # lasts a working shift (SESSION_HOURS)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from webapp.domain.errors import DomainError
 from webapp.domain.schedules import Due, PlanSpec, due_times
@@ -143,6 +144,9 @@ class CleaningCheckInput:
     failed_items: tuple[str, ...]
     photo_count: int
 
+
+
+R = TypeVar("R", ScanInput, CleaningCheckInput)  # a field record the matching works on
 
 @dataclass(frozen=True)
 class DeviceInput:
@@ -354,17 +358,17 @@ class _Slot:
     owner: int
 
 
-def _match(slots: list[_Slot], records_by_checkpoint: dict[int, list]) -> dict[int, object]:
+def _match(slots: list[_Slot], records_by_checkpoint: dict[int, list[R]]) -> dict[int, R]:
     """Fill slots with records: each record fills at most one open slot of its checkpoint, the one closing first.
 
     Earliest deadline first makes as many slots filled as possible and never un-fills a slot when a record is added
     (so a late scan only ever resolves gaps); for one plan it is simply the earliest round still missing the checkpoint.
     Per checkpoint it is a sweep over records in time order with a heap of open slots: no records × rounds loop.
     """
-    by_checkpoint: dict[int, list[_Slot]] = defaultdict(list)
+    by_checkpoint: dict[int, list[tuple[datetime, tuple, int]]] = defaultdict(list)
     for i, slot in enumerate(slots):
         by_checkpoint[slot.checkpoint_id].append((slot.start, slot.rank, i))
-    filled: dict[int, object] = {}
+    filled: dict[int, R] = {}
     for checkpoint_id, pending in by_checkpoint.items():
         records = records_by_checkpoint.get(checkpoint_id)
         if not records:
@@ -385,11 +389,16 @@ def _match(slots: list[_Slot], records_by_checkpoint: dict[int, list]) -> dict[i
     return filled
 
 
-def _bucket(records) -> dict[int, list]:
-    by_checkpoint: dict[int, list] = defaultdict(list)
+def _group(records: Iterable[R], field: str) -> dict[int, list[R]]:
+    """Records by the value of one of their id fields (checkpoint_id, person_id), order kept."""
+    groups: dict[int, list[R]] = defaultdict(list)
     for r in records:
-        by_checkpoint[r.checkpoint_id].append(r)
-    return by_checkpoint
+        groups[getattr(r, field)].append(r)
+    return groups
+
+
+def _bucket(records: Iterable[R]) -> dict[int, list[R]]:
+    return _group(records, "checkpoint_id")
 
 
 # ---- rounds -----------------------------------------------------------------------------------------------------
@@ -571,7 +580,7 @@ def _assess_cleaning(ctx: _Context, items: list[tuple[int, Due, int]], plans: li
         if state == "missed":
             gaps.append(ctx.gap("cleaning_missed", key, due.opens_at, "cleaning_missed", params, checkpoint_id=cp,
                                 provisional=provisional, plan_id=plan_id))
-        elif state == "late":
+        elif state == "late" and check is not None:
             gaps.append(ctx.gap("cleaning_late", key, check.captured_at, "cleaning_late",
                                 {**params, "at": ctx.hhmm(check.captured_at),
                                  "minutes": _minutes(check.captured_at - due.closes_at)},
@@ -615,11 +624,8 @@ def _burst_gaps(ctx: _Context, scans: list[ScanInput]) -> list[Gap]:
     return found
 
 
-def _by_person(records) -> dict[int, list]:
-    by_person: dict[int, list] = defaultdict(list)
-    for r in records:
-        by_person[r.person_id].append(r)
-    return by_person
+def _by_person(records: Iterable[R]) -> dict[int, list[R]]:
+    return _group(records, "person_id")
 
 
 def _duplicate_gaps(ctx: _Context, scans: list[ScanInput]) -> list[Gap]:
@@ -660,7 +666,7 @@ def _photo_gaps(ctx: _Context, scans: list[ScanInput], checks: list[CleaningChec
 
 def _not_on_shift_gaps(ctx: _Context, scans: list[ScanInput], checks: list[CleaningCheckInput]) -> list[Gap]:
     """Records by someone who is neither the lead nor on the staff of the shift: one gap per person."""
-    strangers = sorted({r.person_id for r in (*scans, *checks)} - ctx.members)
+    strangers = sorted(({s.person_id for s in scans} | {c.person_id for c in checks}) - ctx.members)
     scans_of, checks_of = _by_person(scans), _by_person(checks)
     found = []
     for person in strangers:
@@ -677,8 +683,9 @@ def _not_on_shift_gaps(ctx: _Context, scans: list[ScanInput], checks: list[Clean
 
 def _skew_gaps(ctx: _Context, scans: list[ScanInput], checks: list[CleaningCheckInput]) -> list[Gap]:
     """Phones whose clock was further off than the limit when they sent records: once per device."""
-    skewed: dict[str, list] = defaultdict(list)
-    for r in sorted((*scans, *checks), key=_record_order):
+    skewed: dict[str, list[ScanInput | CleaningCheckInput]] = defaultdict(list)
+    every: list[ScanInput | CleaningCheckInput] = [*scans, *checks]
+    for r in sorted(every, key=_record_order):
         if is_skewed(r.clock_offset_s, ctx.settings.skew_limit_s):
             who = f"device:{r.device_id}" if r.device_id is not None else f"person:{r.person_id}"
             skewed[who].append(r)
@@ -708,7 +715,7 @@ def _radius_gaps(ctx: _Context, scans: list[ScanInput]) -> list[Gap]:
     found = []
     for s in scans:
         c = ctx.checkpoints.get(s.checkpoint_id)
-        if c is None or None in (c.lat, c.lng, s.lat, s.lng):
+        if c is None or c.lat is None or c.lng is None or s.lat is None or s.lng is None:
             continue
         radius = c.radius_m if c.radius_m is not None else ctx.settings.radius_m
         away = distance_m(c.lat, c.lng, s.lat, s.lng)

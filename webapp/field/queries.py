@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import (
-    CleaningCheck,
     Checkpoint,
+    CleaningCheck,
     Incident,
     Person,
     Photo,

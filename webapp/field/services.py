@@ -17,9 +17,9 @@ from webapp.domain.sync import clock_offset_s, corrected_instant, is_skewed
 from webapp.extensions import db
 from webapp.field import queries
 from webapp.models import (
+    Checkpoint,
     CleaningCheck,
     CleaningResult,
-    Checkpoint,
     Device,
     Incident,
     IncidentKind,
@@ -100,8 +100,12 @@ def device_for(person: Person, client_id: str, now: datetime) -> Device:
     """The device by its own id, created on first sight; it now belongs to whoever sent from it."""
     device = db.session.scalar(select(Device).where(Device.client_id == client_id))
     if device is None:
-        device = Device(client_id=client_id, person_id=person.id, first_seen_at=now)
-        db.session.add(device)
+        try:
+            with db.session.begin_nested():  # the page and the service worker may both be first to show this phone
+                device = Device(client_id=client_id, person_id=person.id, first_seen_at=now)
+                db.session.add(device)
+        except IntegrityError:  # the other request's row is committed now: use it
+            device = db.session.scalar(select(Device).where(Device.client_id == client_id))
     device.person_id = person.id  # shared patrol phones change hands at every shift
     device.last_sync_at = now
     db.session.flush()

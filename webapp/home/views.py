@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp import clock
 from webapp.access import ALL_ROLES, allow, home_endpoint, site_ids
 from webapp.home import queries
-from webapp import clock
 from webapp.models import Role
 
 bp = Blueprint("home", __name__)

@@ -1,7 +1,8 @@
 """What the import says to a manager, in their language: column names, row problems and refusals."""
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webapp.imports.checkpoints import ImportRefused, Problem
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.access import MANAGEMENT, allow

@@ -1,8 +1,9 @@
 """A4 sheets of QR labels (3 × 4 a page) for checkpoints: plain values in, PDF bytes out."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import qrcode
 from fpdf import FPDF

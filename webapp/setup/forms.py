@@ -21,14 +21,18 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from webapp.domain.errors import DomainError
+from webapp.domain.passwords import weakness
 from webapp.domain.schedules import PlanSpec, parse_times
 from webapp.domain.timezones import is_timezone
-from webapp.i18n import domain_message, label
+from webapp.i18n import domain_message, label, message_for
 from webapp.models import AreaKind, Purpose, Role
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, - and _ only."))
 LOGIN = Regexp(r"^(\+?\d{6,15}|[A-Za-z][A-Za-z0-9._-]{2,63})$",
                message=_l("A phone number, or a username of letters, digits, dots, - and _ (at least 3)."))
+
+
+PASSWORD_RULES = _l("At least 10 characters, not only digits, not the login or the name, not a common password.")
 
 
 def timezone_names() -> list[str]:
@@ -49,7 +53,7 @@ def _int_or_none(value):
     return None if value in ("", None) else int(value)
 
 
-def required(message=_l("This field is required.")):
+def required(message=_l("This field is required.")):  # noqa: B008 (a lazy string, evaluated per request)
     """A required field, with our translated message."""
     return InputRequired(message)
 
@@ -356,10 +360,27 @@ class NewPersonForm(PersonForm):
     """A new person: also their login and first password."""
 
     login = StringField(_l("Phone number or username"), [required(), Length(max=64), LOGIN], filters=[_strip])
-    password = PasswordField(_l("Initial password"), [required(), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    password = PasswordField(_l("Initial password"), [required(), Length(max=200)], description=PASSWORD_RULES)
+
+    def validate_password(self, field):
+        _refuse_weak(field.data, self.login.data, self.name.data)
 
 
 class PasswordForm(Form):
-    """A new password set by a manager or an administrator."""
+    """A new password set by a manager or an administrator for `person`."""
 
-    password = PasswordField(_l("New password"), [required(), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    password = PasswordField(_l("New password"), [required(), Length(max=200)], description=PASSWORD_RULES)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_password(self, field):
+        _refuse_weak(field.data, getattr(self.person, "login", ""), getattr(self.person, "name", ""))
+
+
+def _refuse_weak(password: str | None, login: str | None, name: str | None) -> None:
+    """Refuse a password the rules of webapp/domain/passwords.py do not allow, saying why."""
+    found = weakness(password or "", login or "", name or "")
+    if found is not None:
+        raise ValidationError(message_for(*found))

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from webapp import clock
-from webapp import access
+from webapp import access, clock
 from webapp.audit import record
 from webapp.domain.timezones import shift_window, zone
 from webapp.extensions import db
@@ -448,6 +447,12 @@ def reset_password(actor: Person, person: Person, password: str) -> None:
     """Give a person a new password (never written to the log)."""
     person.set_password(password)
     _commit(actor, "reset_password", person, None)
+
+
+def end_sessions(actor: Person, person: Person) -> None:
+    """End every session of a person at once (a lost phone): their next page finds them signed out."""
+    person.session_version = (person.session_version or 1) + 1
+    _commit(actor, "end_sessions", person, None)
 
 
 def set_person_active(actor: Person, person: Person, active: bool) -> None:

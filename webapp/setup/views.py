@@ -661,12 +661,21 @@ def update_person(person_id: int):
 def reset_password(person_id: int):
     """Give a person a new password."""
     found = queries.person(current_user, person_id)
-    form = forms.PasswordForm()
+    form = forms.PasswordForm(person=found)
     ok, _r = _attempt(form, lambda: services.reset_password(current_user, found, form.password.data))
     if ok:
         return _after(url_for(".person", person_id=person_id),
                       lambda: _person_page(person_id, "password", note=_("The new password is set. Tell it to the person.")))
     return _person_page(person_id, "password", 422, password_form=form)
+
+
+@bp.route("/setup/people/<int:person_id>/sessions", methods=["POST"])
+@allow(MANAGEMENT)
+def end_sessions(person_id: int):
+    """Sign a person out of every phone and computer at once (a lost phone)."""
+    services.end_sessions(current_user, queries.person(current_user, person_id))
+    return _after(url_for(".person", person_id=person_id),
+                  lambda: _person_page(person_id, "sessions", note=_("Signed out everywhere. They sign in again with their password.")))
 
 
 @bp.route("/setup/people/<int:person_id>/status", methods=["POST"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from webapp.access import OVERSIGHT, allow, visible_sites
 from webapp import clock
+from webapp.access import OVERSIGHT, allow, visible_sites
 from webapp.sites import queries
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")

@@ -1,0 +1,96 @@
+"""The API fuzzed against its own OpenAPI document: no answer is a 500, and every answer is one the document describes."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import tiny_jpeg
+from tests.field.helpers import CST, Phone
+
+DOCUMENT = "/api/v1/openapi.json"
+PICTURE = tiny_jpeg()
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          response_headers_conformance]
+OPERATIONS = [("GET", "/api/v1/health"), ("GET", "/api/v1/me"), ("GET", "/api/v1/sites/{site_id}/checkpoints"),
+              ("POST", "/api/v1/sync"), ("POST", "/api/v1/photos")]
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+
+
+def _cases(operation, world, csrf: str):
+    """Requests the document allows and requests it forbids, with the guard's CSRF token on each."""
+    fixed = {"headers": {"X-CSRFToken": csrf}} if operation.method.upper() == "POST" else {}
+    strategies = [operation.as_strategy(GenerationMode.POSITIVE, **fixed),
+                  operation.as_strategy(GenerationMode.NEGATIVE, **fixed)]
+    if "{site_id}" in operation.path:
+        for site in (world.site_a, world.site_b, world.site_c):  # their own site, another team's, another company's
+            strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters={"site_id": site.id}))
+    if operation.path.endswith("/sync"):  # batches sent now, some at the guard's own checkpoint: created and duplicates
+        strategies.append(operation.as_strategy(GenerationMode.POSITIVE, **fixed).map(lambda case: _sent_now(case, world)))
+    if operation.path.endswith("/photos"):  # a real picture, for the 201 and the 200 of a resend
+        strategies.append(operation.as_strategy(GenerationMode.POSITIVE, **fixed).map(lambda case: _real_photo(case, world)))
+    return st.one_of(strategies)
+
+
+def _sent_now(case, world):
+    now = datetime.now(CST)
+    case.body["sent_at"] = now.isoformat()
+    for event in case.body["events"]:
+        if isinstance(event, dict):
+            event["device_time"] = (now - timedelta(minutes=1)).isoformat()
+            if event.get("token"):
+                event["token"] = world.checkpoint_a.token
+    return case
+
+
+def _real_photo(case, world):
+    case.body.update(file=PICTURE, site_id=world.site_a.id)
+    case.body.pop("token", None)
+    case.body.pop("sent_at", None)
+    return case
+
+
+def test_every_documented_operation_is_covered():
+    from webapp.api.openapi import document
+
+    assert {(method.upper(), path) for path, item in document()["paths"].items() for method in item} == set(OPERATIONS)
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_a_signed_in_guard_gets_only_documented_answers(world, app, method, path):
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+    operation = schema[path][method]
+    phone = Phone(app, "guard")
+
+    @FUZZ
+    @given(case=_cases(operation, world, phone.token))
+    def fuzz(case):
+        case.call_and_validate(session=phone.client, headers={"X-CSRFToken": phone.token}, checks=CHECKS)
+
+    fuzz()
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_someone_not_signed_in_gets_only_documented_answers(world, app, method, path):
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+    operation = schema[path][method]
+    client = app.test_client()
+
+    @settings(FUZZ, max_examples=10)
+    @given(case=operation.as_strategy())
+    def fuzz(case):
+        case.call_and_validate(session=client, checks=CHECKS)
+
+    fuzz()
