@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 
-from webapp.photos.storage import PhotoStore
+from webapp.photos.storage import PhotoStore, fsync_directory
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "rounds.sqlite3"
@@ -95,9 +95,9 @@ def backup(database_url: str | URL, photo_root: Path, dest: Path, *, progress: P
         copy_photos(Path(photo_root), work / PHOTOS, shas, manifest, step)
         manifest.finished_at = _utc_now()
         manifest.save(work / MANIFEST)
-        _fsync_directory(work)
+        fsync_directory(work)
         os.rename(work, dest)  # the backup appears whole, or not at all
-        _fsync_directory(dest.parent)
+        fsync_directory(dest.parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -249,7 +249,7 @@ def _sqlite_restore(backup_file: Path, target: Path, manifest: Manifest) -> None
         os.replace(temporary, target)
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -364,15 +364,3 @@ def _fsync_file(path: Path) -> None:
     with open(path, "rb+") as file:
         os.fsync(file.fileno())
 
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        handle = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)

@@ -46,7 +46,7 @@ class PhotoStore:
             for target in written:  # a thumbnail without its photo would be litter
                 target.unlink(missing_ok=True)
             raise
-        _fsync_directory(main.parent)
+        fsync_directory(main.parent)
 
     def delete(self, sha: str) -> None:
         """Remove the photo and its thumbnail, if present."""
@@ -69,7 +69,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the renames in a directory durable (a no-op where directories cannot be opened)."""
     try:
         handle = os.open(directory, os.O_RDONLY)
