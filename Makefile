@@ -34,6 +34,7 @@ frontend:
 	cp node_modules/signature_pad/dist/signature_pad.umd.min.js static/vendor/signature_pad.umd.min.js
 	cp node_modules/idb/build/umd.js static/vendor/idb.umd.js
 	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsQR.js
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
 
 translations:
 	$(BIN)/pybabel compile -d webapp/translations > /dev/null

@@ -5,7 +5,7 @@ import io
 import os
 import re
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from webapp.models import (
     Person,
     Photo,
     Purpose,
+    QualityStep,
     Role,
     Route,
     RouteStop,
@@ -37,6 +38,7 @@ from webapp.models import (
     ShiftMember,
     ShiftTemplate,
     Site,
+    WorkOrder,
 )
 from webapp.photos import PhotoLimits, PhotoStore, process
 
@@ -211,6 +213,14 @@ class World:
             values["scan"] = self.scan(checkpoint, author).id
         if "{photo}" in path:
             values["photo"] = self.photo(site, author).id
+        if "{inspection" in path:  # a scoring sheet, an inspection plan and an inspection (tests/inspections/things.py)
+            from tests.inspections.things import matrix_values
+
+            values.update(matrix_values(self, site, author))
+        if "{notice}" in path or "{violation}" in path:
+            values |= self.quality_records(person if own_site else self.outsider, site)
+        if "{order}" in path:
+            values["order"] = self.work_order(site, author).id
         if "{shift}" in path or "{handover}" in path:
             shift = self.shift_at(site)
             values["shift"] = shift.id
@@ -220,6 +230,37 @@ class World:
                 db.session.commit()
                 values["handover"] = handover.id
         return values
+
+    def quality_records(self, person: Person, site: Site) -> dict:
+        """A rectification notice given to this person and a violation ticket against them, at this site."""
+        from webapp.models import QualityStep, RectificationNotice, ViolationTicket
+
+        issuer = self.people["manager" if person.login == "supervisor" else "supervisor"] if site.id == self.site_a.id else person
+        now = datetime.now(timezone.utc)
+        notice = RectificationNotice(site_id=site.id, source="manual", description="楼道杂物", location_text="3 号楼",
+                                     issuer_id=issuer.id, assignee_id=person.id, issued_at=now, deadline=now + timedelta(days=3))
+        ticket = ViolationTicket(site_id=site.id, person_id=person.id, issuer_id=issuer.id, rule="uniform", points=5,
+                                 issued_at=now, description="未穿制服")
+        db.session.add_all([notice, ticket])
+        db.session.flush()
+        db.session.add_all([QualityStep(subject="notice", subject_id=notice.id, action="issue", person_id=issuer.id, at=now,
+                                        deadline=notice.deadline, assignee_id=person.id),
+                            QualityStep(subject="violation", subject_id=ticket.id, action="issue", person_id=issuer.id,
+                                        at=now, value="5")])
+        db.session.commit()
+        return {"notice": notice.id, "violation": ticket.id}
+
+    def work_order(self, site: Site, raised_by: Person) -> WorkOrder:
+        """A repair work order just received at a site (ours or another company's), nobody assigned yet."""
+        now = datetime.now(timezone.utc)
+        order = WorkOrder(site_id=site.id, category="ordinary", description="水龙头漏水", location_text="1 栋 101",
+                          raised_by_id=raised_by.id, raised_at=now, due_at=now + timedelta(hours=24))
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(QualityStep(subject="work_order", subject_id=order.id, action="raise", person_id=raised_by.id, at=now,
+                                   value="ordinary"))
+        db.session.commit()
+        return order
 
     def shift_at(self, site: Site) -> Shift:
         """A day shift of today at any site (ours or another company's), with no one on it."""

@@ -36,21 +36,30 @@ def create_app(overrides: dict | None = None) -> Flask:
         home,
         i18n,
         imports,
+        inspections,
         labels,
+        notices,
         ops,
+        orders,
         pwa,
+        reports,
+        scorecards,
         security,
         setup,
         sites,
+        static_files,
+        violations,
     )
 
     db_setup.init_app(app)
     ops.init_app(app)  # first of the request hooks: every later log line carries the request id
     i18n.init_app(app)
     auth.init_app(app)
-    for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover):
+    for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover,
+                   inspections, notices, violations, orders, scorecards, reports):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     cli.init_app(app)
     return app

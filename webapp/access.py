@@ -15,6 +15,8 @@ ALL_ROLES = frozenset(Role)
 FIELD = frozenset({Role.GUARD, Role.CLEANER})
 OVERSIGHT = frozenset({Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 MANAGEMENT = frozenset({Role.MANAGER, Role.ADMIN})
+QUALITY = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})  # inspect, issue notices and violations (品质)
+REPAIRS = frozenset({Role.ENGINEER, Role.FRONT_DESK, Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})  # work orders
 
 
 @dataclass(frozen=True)
@@ -87,4 +89,6 @@ def home_endpoint(person: Person) -> str:
         Role.GUARD: "home.guard",
         Role.CLEANER: "home.cleaner",
         Role.LEAD: "home.lead",
+        Role.ENGINEER: "orders.mine",
+        Role.FRONT_DESK: "orders.mine",
     }.get(person.role, "sites.overview")

@@ -57,15 +57,14 @@ def settings() -> engine.Settings:
 
 
 def _scans(shift: Shift) -> list[engine.ScanInput]:
-    photo_counts = (select(Photo.scan_id, func.count().label("n")).where(Photo.scan_id.is_not(None))
-                    .group_by(Photo.scan_id).subquery())
-    rows = db.session.execute(
-        select(Scan, func.coalesce(photo_counts.c.n, 0)).outerjoin(photo_counts, photo_counts.c.scan_id == Scan.id)
-        .where(Scan.site_id == shift.site_id, Scan.captured_at >= shift.starts_at - SLACK,
-               Scan.captured_at < shift.ends_at + SLACK))
+    scans = list(db.session.scalars(select(Scan).where(
+        Scan.site_id == shift.site_id, Scan.captured_at >= shift.starts_at - SLACK, Scan.captured_at < shift.ends_at + SLACK)))
+    # photos counted for this shift's scans only (through the photo's scan_id index), never over every photo
+    counts = dict(db.session.execute(select(Photo.scan_id, func.count()).where(
+        Photo.scan_id.in_([s.id for s in scans])).group_by(Photo.scan_id)).all()) if scans else {}
     return [engine.ScanInput(id=s.id, checkpoint_id=s.checkpoint_id, person_id=s.person_id, device_id=s.device_id,
                              captured_at=s.captured_at, received_at=s.received_at, clock_offset_s=s.clock_offset_s,
-                             lat=s.lat, lng=s.lng, accuracy_m=s.accuracy_m, photo_count=n) for s, n in rows]
+                             lat=s.lat, lng=s.lng, accuracy_m=s.accuracy_m, photo_count=counts.get(s.id, 0)) for s in scans]
 
 
 def _checks(shift: Shift) -> list[engine.CleaningCheckInput]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from webapp import quality_demo
 from webapp.domain.timezones import shift_window, to_local
 from webapp.extensions import db
 from webapp.models import (
@@ -65,6 +66,8 @@ ACCOUNTS = [
     ("cleaner2", "Rounds-cleaner-2", Role.CLEANER, "吴芳", ["CHG"]),
     ("bj-lead", "Rounds-bjlead-1", Role.LEAD, "郑浩", ["BJ"]),
     ("bj-guard", "Rounds-bjguard-1", Role.GUARD, "周杰", ["BJ"]),
+    ("engineer", "Rounds-engineer-1", Role.ENGINEER, "马超", ["CHG", "BJ"]),
+    ("desk", "Rounds-desk-1", Role.FRONT_DESK, "林娜", ["CHG"]),
 ]
 
 
@@ -395,5 +398,6 @@ def build(now: datetime | None = None) -> list[tuple[str, str, str]]:
         _incidents(history, site, shifts, people)
     for device in db.session.scalars(select(Device).where(Device.client_id.like("demo-%"))):
         device.last_sync_at = now  # the demo phones have sent everything they hold
+    quality_demo.seed(company, sites, people, now)  # inspections, notices, violations, work orders (issue 10)
     db.session.commit()
     return [(login, password, role.value) for login, password, role, _name, _sites in ACCOUNTS]

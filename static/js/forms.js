@@ -1,4 +1,4 @@
-// The cleaning check and the problem report without signal: the form is kept in the offline queue (photos
+// The cleaning check, the problem report and the inspection without signal: the form is kept in the offline queue (photos
 // scaled down first) instead of being lost. With signal the form is posted as it always was.
 (function () {
   "use strict";
@@ -128,6 +128,52 @@
     };
   }
 
+  // An inspection: every item marked, a failed one explained by a note or a photo, signed. Photos are sent with
+  // the site's id (phones are never given checkpoint tokens); the signature is the pad's PNG data URL.
+  async function inspection(time) {
+    var site = Number(form.dataset.site);
+    var fails = form.dataset.fails;
+    var items = Array.prototype.slice.call(form.querySelectorAll("[data-inspection-item]"));
+    var answers = [];
+    var photosOf = [];
+    for (var i = 0; i < items.length; i++) {
+      var id = items[i].dataset.inspectionItem;
+      var picked = items[i].querySelector("input[name='item-" + id + "']:checked");
+      if (!picked) {
+        return fail(form.dataset.errorMark);
+      }
+      var note = value("note-" + id).slice(0, 500);
+      var kept = picked.value === fails ? await photos(form.elements["photos-" + id], { site_id: site }, time) : [];
+      if (picked.value === fails && !note && !kept.length) {
+        return fail(form.dataset.errorUnexplained);
+      }
+      photosOf = photosOf.concat(kept);
+      answers.push({ item_id: Number(id), value: markOf(picked.value), note: note, photo_ids: kept.map(function (p) { return p.client_uuid; }) });
+    }
+    var signature = value("signature");
+    if (!signature) {
+      return fail(form.dataset.errorSignature);
+    }
+    var event = { type: "inspection", site_id: site, template_id: Number(form.dataset.template), answers: answers,
+      note: value("note").slice(0, 2000), signature: signature };
+    if (form.dataset.area) {
+      event.area_id = Number(form.dataset.area);
+    }
+    [["countersign_shift", "countersign_shift_id"], ["countersign_handover", "countersign_handover_id"]].forEach(function (pair) {
+      var box = form.elements[pair[0]];
+      if (box && box.checked) {
+        event[pair[1]] = Number(box.value);
+      }
+    });
+    return { label: form.dataset.label, photos: photosOf, event: event };
+  }
+
+  function markOf(choice) { // deduction: pass 1 / fail 0; scale: 5, 3, 1; not applicable: null
+    return choice === "na" ? null : choice === "pass" ? 1 : choice === "fail" ? 0 : Number(choice);
+  }
+
+  var BUILDERS = { incident: incident, cleaning_check: cleaningCheck, inspection: inspection };
+
   function confirm() {
     var card = document.createElement("section");
     card.className = "card confirmed saved-offline";
@@ -160,7 +206,7 @@
         return;
       }
       var time = window.RoundsQueue.deviceTime();
-      var entry = form.dataset.offlineForm === "incident" ? await incident(time) : await cleaningCheck(time);
+      var entry = await (BUILDERS[form.dataset.offlineForm] || cleaningCheck)(time);
       if (entry) {
         entry.event.device_time = time;
         await Rounds.record(entry);

@@ -7,13 +7,19 @@ const SHELL = "rounds-shell-" + BUILD.version;
 const PAGES = "rounds-pages-" + BUILD.version;
 const OFFLINE = "/offline";
 const SAVED = "/offline/scan";
-const KEPT_PAGES = /^\/(scan|guard|cleaner|lead|incidents\/new|s\/[A-Za-z0-9_-]+)$/; // the field pages worth keeping
+const KEPT_PAGES = /^\/(scan|guard|cleaner|lead|incidents\/new|inspections\/new|s\/[A-Za-z0-9_-]+)$/; // the field pages worth keeping
 const HOMES = ["/guard", "/cleaner", "/lead", "/scan"]; // what "/" falls back to, in this order
 const SAME_LABEL_S = 60; // a label opened twice within a minute is one visit
 const ON_ITS_OWN = { "X-Rounds-Background": "1" }; // the server then writes no session cookie (it could be stale)
 
 function own(url) {
   return new Request(url, { cache: "reload", credentials: "same-origin", redirect: "manual", headers: ON_ITS_OWN });
+}
+
+// A static file whose address carries the hash of its content (?v=) never changes: the copy the page has just put
+// in the HTTP cache is the right one, so the shell takes it from there rather than fetching it a second time.
+function shellRequest(url) {
+  return /[?&]v=/.test(url) ? new Request(url, { credentials: "same-origin", headers: ON_ITS_OWN }) : own(url);
 }
 
 function label(url) {
@@ -35,7 +41,7 @@ async function keepPage(url) {
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL);
-    await shell.addAll(BUILD.shell.map(own));
+    await shell.addAll(BUILD.shell.map(shellRequest));
     await Promise.all(BUILD.pages.map(keepPage));
     await self.skipWaiting();
   })());

@@ -152,7 +152,7 @@ def test_a_shift_reads_in_one_clock(live_server, open_tab):
     tab.goto("/login")
     tab.sign_in("manager", "Rounds-manager-1")
     tab.goto(f"/sites/{live_server.site_ids['CHG']}")
-    shifts = tab.page.locator("main section.card").first.locator("li.row > span:first-child").all_inner_texts()
+    shifts = tab.page.locator("main section.card.shifts").locator("li.row > span:first-child").all_inner_texts()
     assert len(shifts) >= 3, f"no shifts around now on the site page: {shifts}"
     assert all(len(TIME_RE.findall(s)) == 2 for s in shifts), shifts
     mixed = [s for s in shifts if len({bool(suffix) for _t, suffix in TIME_RE.findall(s)}) > 1]

@@ -14,8 +14,10 @@ from tests.conftest import csrf_from, sign_in
 from webapp.models import Role
 
 G, C, L, S, M, A = Role.GUARD, Role.CLEANER, Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN
-EVERYONE = {G, C, L, S, M, A}
+E, F = Role.ENGINEER, Role.FRONT_DESK  # 工程维修, 客服
+EVERYONE = {G, C, L, S, M, A, E, F}
 OVERSIGHT = {L, S, M, A}
+REPAIRS = {E, F, L, S, M, A}  # work orders
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,50 @@ TABLE = {
     "field.report_incident": Row("/incidents/new", EVERYONE),
     "field.photo": Row("/photos/{photo}.jpg", EVERYONE),
     "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", EVERYONE),
+    # notices (webapp/notices): {notice} is given to the person under test (see World.quality_records)
+    "notices.index": Row("/notices", OVERSIGHT),
+    "notices.mine": Row("/notices/mine", EVERYONE),
+    "notices.new": (Row("/notices/new", OVERSIGHT), Row("/notices/new", OVERSIGHT, method="POST", ok=400)),  # POST: empty
+    "notices.page": Row("/notices/{notice}", EVERYONE),
+    "notices.step": Row("/notices/{notice}/steps", EVERYONE, method="POST", ok=400),  # no step named
+    # violations (webapp/violations): {violation} is written against the person under test
+    "violations.index": Row("/violations", {S, M, A}),
+    "violations.mine": Row("/violations/mine", EVERYONE),
+    "violations.new": (Row("/violations/new", {S, M, A}), Row("/violations/new", {S, M, A}, method="POST", ok=400)),
+    "violations.page": Row("/violations/{violation}", EVERYONE),
+    "violations.step": Row("/violations/{violation}/steps", EVERYONE, method="POST", ok=400),  # no step named
+    # work orders (webapp/orders): {order} is an order just received at the site under test (see World.work_order)
+    "orders.mine": Row("/orders/mine", REPAIRS),
+    "orders.index": Row("/orders", REPAIRS),
+    "orders.new": (Row("/orders/new", REPAIRS), Row("/orders/new", REPAIRS, method="POST", ok=400)),  # POST: nothing filled in
+    "orders.detail": Row("/orders/{order}", REPAIRS),
+    "orders.step": Row("/orders/{order}/steps", REPAIRS, method="POST", ok=400),  # no step named
+    # inspections (webapp/inspections): {inspection_template}, {inspection_plan}, {inspection} from tests/inspections/things.py
+    "inspections.templates": Row("/inspection-templates", {S, M, A}),
+    "inspections.new_template": Row("/inspection-templates/new", {S, M, A}),
+    "inspections.create_template": Row("/inspection-templates/new", {S, M, A}, method="POST", ok=422),  # no items
+    "inspections.template": Row("/inspection-templates/{inspection_template}", {S, M, A}),
+    "inspections.update_template": Row("/inspection-templates/{inspection_template}", {S, M, A}, method="POST", ok=422),
+    "inspections.retire_template": Row("/inspection-templates/{inspection_template}/retire", {S, M, A}, method="POST", ok=303),
+    "inspections.plans": Row("/sites/{site}/inspection-plans", {S, M, A}),
+    "inspections.add_plan": Row("/sites/{site}/inspection-plans", {M, A}, method="POST", ok=422),
+    "inspections.deactivate_plan": Row("/sites/{site}/inspection-plans/{inspection_plan}/deactivate", {M, A}, method="POST",
+                                       ok=303),
+    "inspections.new": Row("/inspections/new", {S, M, A}),
+    "inspections.submit": Row("/inspections/new", {S, M, A}, method="POST", ok=302),  # no place named: back to choosing
+    "inspections.index": Row("/inspections", OVERSIGHT),
+    "inspections.detail": Row("/inspections/{inspection}", OVERSIGHT),
+    "inspections.scores": Row("/sites/{site}/inspection-scores", OVERSIGHT),
+    # scorecards and the quality board (webapp/scorecards)
+    "scorecards.board": Row("/sites/{site}/quality", OVERSIGHT),
+    "scorecards.site_cards": Row("/sites/{site}/scorecards", {S, M, A}),
+    "scorecards.site_cards_xlsx": Row("/sites/{site}/scorecards.xlsx", {S, M, A}),
+    "scorecards.mine": Row("/scorecards/mine", EVERYONE),
+    # service reports (webapp/reports)
+    "reports.page": Row("/sites/{site}/reports", OVERSIGHT),
+    "reports.records": Row("/sites/{site}/reports/records?period=month&figure=patrol.rounds_due", OVERSIGHT),
+    "reports.as_pdf": Row("/sites/{site}/reports.pdf?period=week", OVERSIGHT),
+    "reports.as_xlsx": Row("/sites/{site}/reports.xlsx?period=day", OVERSIGHT),
 }
 EXEMPT = {"static"}  # Flask's own static files: public by nature
 

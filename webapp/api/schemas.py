@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 # PostgreSQL cannot store a NUL character in text: refused here, one field of one event, rather than failing the
 # whole batch's query with a 500 that the phone would resend for ever
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, Field(max_length=2000)]
+MAX_SIGNATURE_CHARS = 400_100  # a 300 kB PNG as a base64 data URL
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lng = Annotated[float, Field(ge=-180, le=180)]
 # A device clock outside these years is broken, not early or late; the bounds also keep its correction by the
@@ -91,7 +92,33 @@ class IncidentEvent(EventBase):
     position: Position | None = None
 
 
-Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent, Field(discriminator="type")]
+class InspectionAnswer(Strict):
+    """The mark given to one item of the sheet: deduction 1 pass / 0 fail, scale 5/3/1, null when not applicable."""
+
+    item_id: int
+    value: StrictInt | None = Field(description="deduction: 1 pass, 0 fail; scale: 5, 3 or 1; null: not applicable")
+    note: Annotated[str, Field(pattern=NO_NUL, max_length=500)] = ""
+    photo_ids: Annotated[list[UUID], Field(max_length=5)] = []
+
+
+class InspectionEvent(EventBase):
+    """A scored inspection (品质检查) of a site or one of its areas, signed by the inspector; failed items carry a note
+    or a photo. The inspector may countersign the running shift's patrol record and the site's latest handover."""
+
+    type: Literal["inspection"]
+    site_id: int | None = Field(None, description="Needed when no checkpoint token is given.")
+    area_id: int | None = None
+    token: Annotated[str, Field(pattern=NO_NUL, max_length=64)] | None = Field(None, description="The checkpoint inspected, if any.")
+    template_id: int = Field(description="The version of the scoring sheet the phone was given.")
+    answers: Annotated[list[InspectionAnswer], Field(max_length=200)]
+    note: Annotated[str, Field(pattern=NO_NUL, max_length=2000)] = ""
+    signature: Annotated[str, Field(pattern=NO_NUL, max_length=MAX_SIGNATURE_CHARS,
+                                    description="The inspector's signature: a PNG data URL from the signature pad.")]
+    countersign_shift_id: int | None = Field(None, description="A shift of this site whose patrol record is countersigned.")
+    countersign_handover_id: int | None = Field(None, description="A handover of this site that is countersigned.")
+
+
+Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent | InspectionEvent, Field(discriminator="type")]
 
 
 class SyncBatch(Strict):

@@ -12,6 +12,7 @@ from webapp.models import (
     Checkpoint,
     CleaningCheck,
     Incident,
+    Inspection,
     Person,
     Photo,
     RetiredToken,
@@ -21,7 +22,7 @@ from webapp.models import (
     Shift,
 )
 
-RECORD_TYPES = (Scan, CleaningCheck, Incident)
+RECORD_TYPES = (Scan, CleaningCheck, Incident, Inspection)
 
 
 def checkpoints_by_token(tokens: set[str]) -> dict[str, Checkpoint]:
@@ -49,7 +50,7 @@ def checkpoint_by_code(site_ids: set[int], code: str) -> Checkpoint | None:
 
 
 def existing_uuids(uuids: set[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these client ids are already stored as a scan, cleaning check or incident."""
+    """Which of these client ids are already stored as a scan, cleaning check, incident or inspection."""
     if not uuids:
         return set()
     found: set[uuid.UUID] = set()

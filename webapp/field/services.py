@@ -10,19 +10,25 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, ScanEvent
+from webapp.access import QUALITY
+from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, InspectionEvent, ScanEvent
 from webapp.audit import record
 from webapp.domain.errors import DomainError
 from webapp.domain.sync import clock_offset_s, corrected_instant, is_skewed
 from webapp.extensions import db
 from webapp.field import queries
 from webapp.models import (
+    Area,
     Checkpoint,
     CleaningCheck,
     CleaningResult,
+    Countersignature,
     Device,
+    Handover,
     Incident,
     IncidentKind,
+    Inspection,
+    InspectionResult,
     Person,
     Photo,
     Role,
@@ -77,6 +83,8 @@ class _Context:
     retired: dict
     photos: dict[uuid.UUID, Photo]
     shifts: list[Shift]
+    used: set[uuid.UUID] = field(default_factory=set)  # photos taken by an earlier event of this batch
+    attach: list[tuple[object, str, list[tuple[Photo, str]]]] = field(default_factory=list)  # done once ids exist
 
 
 def _first_error(error: ValidationError) -> str:
@@ -157,10 +165,19 @@ def _photos(ctx: _Context, ids: list[uuid.UUID]) -> list[Photo]:
         photo = ctx.photos.get(photo_id)
         if photo is None:
             raise Rejected("photo_unknown", id=str(photo_id))
-        if photo.scan_id or photo.cleaning_check_id or photo.incident_id:
+        if photo.attached or photo_id in ctx.used:
             raise Rejected("photo_already_used", id=str(photo_id))
         found.append(photo)
+    ctx.used.update(ids)
     return found
+
+
+def _attach_photos(ctx: _Context) -> None:
+    """Tie each event's photos to its record, now that the batch is flushed and every record has its id."""
+    for rec, column, staged in ctx.attach:
+        for photo, stage in staged:
+            setattr(photo, column, rec.id)
+            photo.stage = stage
 
 
 def _position(rec, position) -> None:
@@ -177,9 +194,7 @@ def _scan(ctx: _Context, event: ScanEvent) -> Scan:
     _position(scan, event.position)
     photos = _photos(ctx, event.photo_ids)
     db.session.add(scan)
-    db.session.flush()
-    for photo in photos:
-        photo.scan_id, photo.stage = scan.id, "evidence"
+    ctx.attach.append((scan, "scan_id", [(photo, "evidence") for photo in photos]))
     return scan
 
 
@@ -199,9 +214,7 @@ def _cleaning(ctx: _Context, event: CleaningCheckEvent) -> CleaningCheck:
     _stamp(ctx, check, event, checkpoint.site_id)
     photos = _photos(ctx, [p.id for p in event.photos])
     db.session.add(check)
-    db.session.flush()
-    for staged, photo in zip(event.photos, photos):
-        photo.cleaning_check_id, photo.stage = check.id, staged.stage
+    ctx.attach.append((check, "cleaning_check_id", [(photo, staged.stage) for staged, photo in zip(event.photos, photos)]))
     return check
 
 
@@ -219,18 +232,83 @@ def _incident(ctx: _Context, event: IncidentEvent) -> Incident:
     _stamp(ctx, incident, event, site_id)
     photos = _photos(ctx, event.photo_ids)
     db.session.add(incident)
-    db.session.flush()
-    for photo in photos:
-        photo.incident_id, photo.stage = incident.id, "evidence"
+    ctx.attach.append((incident, "incident_id", [(photo, "evidence") for photo in photos]))
     return incident
 
 
-BUILDERS = {"scan": _scan, "cleaning_check": _cleaning, "incident": _incident}
+def _inspection_place(ctx: _Context, event: InspectionEvent) -> tuple[int, int | None, Checkpoint | None]:
+    """The site, area and checkpoint inspected: a checkpoint's token names them, else the site and area sent."""
+    checkpoint = _checkpoint(ctx, event.token) if event.token else None
+    site_id = checkpoint.site_id if checkpoint else event.site_id
+    if site_id is None or site_id not in ctx.site_ids:
+        raise Rejected("inspection_site_not_yours")
+    area_id = event.area_id if event.area_id is not None else (checkpoint.area_id if checkpoint else None)
+    if area_id is not None:
+        area = db.session.get(Area, area_id)
+        if area is None or area.site_id != site_id:
+            raise Rejected("inspection_area_not_of_site")
+    return site_id, area_id, checkpoint
+
+
+def _countersignatures(ctx: _Context, event: InspectionEvent, site_id: int, at: datetime) -> list[Countersignature]:
+    """The inspector's marks on a shift's patrol record and a handover, only of the inspected site."""
+    marks = []
+    if event.countersign_shift_id is not None:
+        shift = db.session.get(Shift, event.countersign_shift_id)
+        if shift is None or shift.site_id != site_id:
+            raise Rejected("countersign_not_of_site")
+        marks.append(Countersignature(shift_id=shift.id, person_id=ctx.person.id, signed_at=at))
+    if event.countersign_handover_id is not None:
+        handover = db.session.get(Handover, event.countersign_handover_id)
+        if handover is None or handover.site_id != site_id:
+            raise Rejected("countersign_not_of_site")
+        marks.append(Countersignature(handover_id=handover.id, shift_id=handover.shift_id, person_id=ctx.person.id,
+                                      signed_at=at))
+    return marks
+
+
+def _inspection(ctx: _Context, event: InspectionEvent) -> Inspection:
+    # the inspections area imports this module, so its rules are looked up when an inspection arrives
+    from webapp.handover.services import signature_png
+    from webapp.inspections.sheets import score_answers, usable_template
+
+    if ctx.person.role not in QUALITY:
+        raise Rejected("role_cannot_inspect")
+    site_id, area_id, checkpoint = _inspection_place(ctx, event)
+    template = usable_template(ctx.person, event.template_id)
+    if template is None:
+        raise Rejected("inspection_template_unknown")
+    try:
+        result = score_answers(template, [(a.item_id, a.value) for a in event.answers])
+        signature = signature_png(event.signature)
+    except DomainError as error:
+        raise Rejected(error.code, **error.params) from None
+    items = {item.id: item for item in template.items}
+    for answer in event.answers:  # a failed item is explained on the spot: a note, a photo, or both
+        if answer.item_id in result.failed_items and not (answer.note.strip() or answer.photo_ids):
+            raise Rejected("failed_item_unexplained", item=items[answer.item_id].text)
+    inspection = Inspection(template_id=template.id, area_id=area_id, checkpoint_id=checkpoint.id if checkpoint else None,
+                            self_check=ctx.person.role == Role.MANAGER, points=result.points, max_points=result.max_points,
+                            percent=result.percent, passed=result.passed, note=event.note.strip(), signature=signature)
+    _stamp(ctx, inspection, event, site_id)
+    inspection.countersignatures = _countersignatures(ctx, event, site_id, inspection.captured_at)
+    photos = iter(_photos(ctx, [p for a in event.answers for p in a.photo_ids]))  # all checked at once, in order
+    for answer in event.answers:
+        row = InspectionResult(item_id=answer.item_id, value=answer.value, failed=answer.item_id in result.failed_items,
+                               note=answer.note.strip())
+        inspection.results.append(row)
+        ctx.attach.append((row, "inspection_result_id", [(next(photos), "evidence") for _ in answer.photo_ids]))
+    db.session.add(inspection)
+    return inspection
+
+
+BUILDERS = {"scan": _scan, "cleaning_check": _cleaning, "incident": _incident, "inspection": _inspection}
 
 
 def _context(person: Person, site_ids: set[int], device: Device, offset: float, sent_at: datetime, events: list) -> _Context:
     tokens = {e.token for e in events if getattr(e, "token", None)}
     photo_ids = {p for e in events for p in getattr(e, "photo_ids", [])} | {p.id for e in events for p in getattr(e, "photos", [])}
+    photo_ids |= {p for e in events for a in getattr(e, "answers", []) for p in a.photo_ids}  # an inspection's, per item
     times = [corrected_instant(e.device_time, offset) for e in events]
     return _Context(
         person=person, site_ids=site_ids, device=device, offset_s=offset, sent_at=sent_at,
@@ -262,7 +340,12 @@ def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_lim
             results.append(Result(key, "rejected", reason=rejected.code, params=rejected.params))
             continue
         known.add(event.client_uuid)
-        results.append(Result(key, "created", id=rec.id, record=rec))
+        results.append(Result(key, "created", record=rec))
+    db.session.flush()  # one flush for the whole batch: the rows go out as multi-row INSERTs, not one per event
+    _attach_photos(ctx)
+    for result in results:
+        if result.record is not None:
+            result.id = result.record.id
     outcome = SyncOutcome(now, offset, is_skewed(offset, skew_limit_s), results)
     record(person, "sync", "device", device.id, device=device_id, created=outcome.count("created"),
            duplicates=outcome.count("duplicate"), rejected=outcome.count("rejected"), clock_offset_s=round(offset, 1))

@@ -11,6 +11,20 @@ from webapp.models.field import (
     Severity,
 )
 from webapp.models.org import Area, AreaKind, Company, Person, Role, Site, person_sites
+from webapp.models.quality import (
+    DEPARTMENTS,
+    TEMPLATE_AREA_KINDS,
+    Countersignature,
+    Inspection,
+    InspectionItem,
+    InspectionPlan,
+    InspectionResult,
+    InspectionTemplate,
+    QualityStep,
+    RectificationNotice,
+    ViolationTicket,
+    WorkOrder,
+)
 from webapp.models.setup import (
     ChecklistItem,
     Checkpoint,
@@ -28,6 +42,8 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
+    "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
+    "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",
     "Area", "AreaKind", "AuditEntry", "GapAction", "HandoverAddendum", "HandoverItem", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",
     "CleaningPlanCheckpoint", "CleaningResult", "Company", "Device", "Handover", "HandoverState", "Incident",
     "IncidentKind", "PatrolPlan", "Person", "Photo", "Purpose", "RetiredToken", "Role", "Route", "RouteStop", "Scan", "Severity",

@@ -148,3 +148,14 @@ class Photo(FieldRecord, Base):
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan.id"), index=True)
     cleaning_check_id: Mapped[int | None] = mapped_column(ForeignKey("cleaning_check.id"), index=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    # quality records: a failed inspection item, a notice (evidence or the fix), a violation, a work order
+    inspection_result_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_result.id"), index=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("rectification_notice.id"), index=True)
+    violation_id: Mapped[int | None] = mapped_column(ForeignKey("violation_ticket.id"), index=True)
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"), index=True)
+
+    @property
+    def attached(self) -> bool:
+        """Whether the photo already belongs to a record (a photo is evidence for one record only)."""
+        return any((self.scan_id, self.cleaning_check_id, self.incident_id, self.inspection_result_id, self.notice_id,
+                    self.violation_id, self.work_order_id))

@@ -21,6 +21,8 @@ class Role(str, enum.Enum):
     SUPERVISOR = "supervisor"  # 品质督导
     MANAGER = "manager"  # 项目经理
     ADMIN = "admin"
+    ENGINEER = "engineer"  # 工程维修
+    FRONT_DESK = "front_desk"  # 客服
 
 
 class AreaKind(str, enum.Enum):

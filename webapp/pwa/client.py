@@ -19,7 +19,7 @@ def html_lang() -> str:
 
 def _words() -> dict[str, str]:
     return {
-        "scan": _("Scan"), "cleaning_check": _("Cleaning check"), "incident": _("Problem report"),
+        "scan": _("Scan"), "cleaning_check": _("Cleaning check"), "incident": _("Problem report"), "inspection": _("Inspection"),
         "qr": _("QR label"), "nfc": _("NFC tag"), "code": _("code typed in"),
         "pending": _("Waiting to be sent"), "sent": _("On the server"),
         "rejected": _("Refused by the server: %(reason)s", reason="{reason}"),
