@@ -45,8 +45,11 @@ db:
 demo:
 	$(BIN)/flask demo
 
+# The server and, beside it, the report queue's worker (scheduled and requested reports); stopping one stops both.
 serve:
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@$(BIN)/flask reports-worker & worker=$$!; $(BIN)/flask run --host 127.0.0.1 --port 5000 & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null' INT TERM EXIT; \
+	wait $$server; status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

@@ -78,6 +78,14 @@ def photo_root(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def report_root(tmp_path_factory) -> Path:
+    """Generated report files of the test run go to a temporary folder, never to instance/."""
+    root = tmp_path_factory.mktemp("reports")
+    os.environ["REPORT_ROOT"] = str(root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """The test database, built from empty by the migrations once per run."""
@@ -219,6 +227,10 @@ class World:
             values.update(matrix_values(self, site, author))
         if "{notice}" in path or "{violation}" in path:
             values |= self.quality_records(person if own_site else self.outsider, site)
+        if "{generated}" in path:  # a generated report, ready with its files (tests/reports/things.py)
+            from tests.reports.things import ready_report
+
+            values["generated"] = ready_report(site).id
         if "{order}" in path:
             values["order"] = self.work_order(site, author).id
         if "{shift}" in path or "{handover}" in path:

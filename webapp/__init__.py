@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         notices,
         ops,
         orders,
+        portal,
         pwa,
         reports,
         scorecards,
@@ -56,7 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover,
-                   inspections, notices, violations, orders, scorecards, reports):
+                   inspections, notices, violations, orders, scorecards, reports, portal):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

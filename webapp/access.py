@@ -11,7 +11,8 @@ from sqlalchemy import select
 from webapp.extensions import db, login_manager
 from webapp.models import Person, Role, Site
 
-ALL_ROLES = frozenset(Role)
+EVERYONE = frozenset(Role)  # the company's staff and its clients: only sign-out and the home redirect
+ALL_ROLES = frozenset(r for r in Role if r != Role.CLIENT)  # the company's staff; a client reaches only the portal
 FIELD = frozenset({Role.GUARD, Role.CLEANER})
 OVERSIGHT = frozenset({Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 MANAGEMENT = frozenset({Role.MANAGER, Role.ADMIN})
@@ -35,7 +36,7 @@ def _declare(view, policy: Policy):
 
 def public(view):
     """Declare a route open to anyone, signed in or not."""
-    return _declare(view, Policy(public=True, roles=ALL_ROLES))
+    return _declare(view, Policy(public=True, roles=EVERYONE))
 
 
 def allow(*roles: Role | frozenset[Role], site_arg: str | None = None):
@@ -91,4 +92,5 @@ def home_endpoint(person: Person) -> str:
         Role.LEAD: "home.lead",
         Role.ENGINEER: "orders.mine",
         Role.FRONT_DESK: "orders.mine",
+        Role.CLIENT: "portal.index",
     }.get(person.role, "sites.overview")

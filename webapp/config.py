@@ -51,6 +51,11 @@ def load(instance_path: str) -> dict:
         "INACTIVITY_MINUTES": int(os.environ.get("INACTIVITY_MINUTES", "150")),
         "CLOCK_SKEW_LIMIT_S": float(os.environ.get("CLOCK_SKEW_LIMIT_S", "120")),
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "40")) * 1024 * 1024),
+        # scheduled reports: huey on SQLite in the instance folder, or on Redis when HUEY_REDIS_URL is set
+        "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", ""),
+        "HUEY_FILE": os.environ.get("HUEY_FILE", str(Path(instance_path) / "huey.sqlite3")),
+        "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
+        "REPORT_ROOT": os.environ.get("REPORT_ROOT", str(Path(instance_path) / "reports")),
     }
 
 

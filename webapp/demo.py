@@ -68,6 +68,7 @@ ACCOUNTS = [
     ("bj-guard", "Rounds-bjguard-1", Role.GUARD, "周杰", ["BJ"]),
     ("engineer", "Rounds-engineer-1", Role.ENGINEER, "马超", ["CHG", "BJ"]),
     ("desk", "Rounds-desk-1", Role.FRONT_DESK, "林娜", ["CHG"]),
+    ("client", "Rounds-client-1", Role.CLIENT, "翠湖花园业主委员会", ["CHG"]),
 ]
 
 

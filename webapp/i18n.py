@@ -25,6 +25,7 @@ LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.ENGINEER: _l("Maintenance engineer"),
     Role.FRONT_DESK: _l("Front desk"),
+    Role.CLIENT: _l("Client (read-only)"),
     AreaKind.BUILDING: _l("Building"),
     AreaKind.FLOOR: _l("Floor"),
     AreaKind.BASEMENT: _l("Basement"),
@@ -155,6 +156,11 @@ DOMAIN_MESSAGES = {
     "report_period_too_long": _l("A report covers at most %(days)s days: choose a shorter period."),
     "report_bad_photos": _l("Photos per section: a number from 0 to %(most)s, not %(value)s."),
     "report_bad_figure": _l("This report has no such figure."),
+    # client portal (webapp/portal)
+    # scheduled reports and the meeting pack (webapp/reports/jobs)
+    "generated_bad_kind": _l("Not a kind of report: %(value)s"),
+    "generated_released": _l("This report has been released to the client and can no longer be changed."),
+    "generated_not_ready": _l("Only a report that is ready can be released (this one is %(state)s)."),
 }
 
 
@@ -204,6 +210,14 @@ GROUP_LABELS = {
     "satisfaction": {"satisfied": _l("Satisfied"), "unsatisfied": _l("Not satisfied")},
     "window": {"done": _l("Inspected"), "late": _l("Inspected late"), "missed": _l("Not inspected"),
                "pending": _l("Due now"), "upcoming": _l("Upcoming")},
+    # client portal (webapp/portal): the kinds of released reports
+    "released_report": {"weekly_inspection": _l("Weekly inspection report"), "monthly_summary": _l("Monthly service report"),
+                        "meeting_pack": _l("Quality meeting pack"), "custom": _l("Report of a chosen period")},
+    # scheduled reports and the meeting pack (webapp/reports/jobs)
+    "generated": {"weekly_inspection": _l("Weekly inspection report"), "monthly_summary": _l("Monthly service report"),
+                  "meeting_pack": _l("Quality meeting pack"), "custom": _l("Report of a chosen period")},
+    "generated_state": {"queued": _l("Queued"), "running": _l("Being generated"), "ready": _l("Ready"),
+                        "failed": _l("Generation failed")},
 }
 
 

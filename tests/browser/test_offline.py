@@ -100,8 +100,9 @@ def _signed_in(tab: Tab, login: str, landing: str = "/scan") -> None:
     tab.goto("/login")
     tab.sign_in(login, PASSWORDS[login])
     tab.goto(landing)
-    tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    _wait_cached(tab, ["/scan", "/incidents/new"])
+    # installing the worker precaches the shell: on a loaded machine (CI's second pass) that takes more than 10 s
+    tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    _wait_cached(tab, ["/scan", "/incidents/new"], timeout_s=30)
 
 
 def _wait_until(tab: Tab, script: str, arg=None, timeout_s: float = 10) -> None:

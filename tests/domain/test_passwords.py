@@ -9,7 +9,7 @@ from webapp.domain.passwords import COMMON, MIN_LENGTH, lock_for, weakness
 
 DEMO = ["Rounds-admin-1", "Rounds-manager-1", "Rounds-super-1", "Rounds-lead-1", "Rounds-lead-2", "Rounds-guard-1",
         "Rounds-guard-2", "Rounds-cleaner-1", "Rounds-cleaner-2", "Rounds-bjlead-1", "Rounds-bjguard-1",
-        "Rounds-engineer-1", "Rounds-desk-1"]
+        "Rounds-engineer-1", "Rounds-desk-1", "Rounds-client-1"]
 
 
 @pytest.mark.parametrize("password", DEMO + ["correct horse 7", "巡更密码很长很长很长很长", "first-pass-1"])

@@ -296,3 +296,10 @@ def test_another_sites_notice_answers_404_and_issuing_there_is_refused(world, ap
     assert lead_b.get(f"/notices/new?site={world.site_a.id}").status_code == 404
     assert signed_in(app, "guard").get(f"/notices/{notice.id}").status_code == 404  # same site, not theirs
     assert db.session.scalar(select(func.count()).select_from(QualityStep)) == 1
+
+
+def test_a_clients_account_is_never_offered_as_the_person_responsible(world, app):
+    client = signed_in(app, "supervisor")
+    html = client.get(f"/notices/new?site={world.site_a.id}").get_data(as_text=True)
+    options = html.split('name="assignee_id"')[1].split("</select>")[0]
+    assert world.people["cleaner"].name in options and world.people["client"].name not in options

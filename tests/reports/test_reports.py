@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pypdfium2
 import pytest
+from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import FIXED_NOW, csrf_from
+from tests.conftest import FIXED_NOW, csrf_from, tiny_jpeg
 from webapp.demo import build
 from webapp.domain.scorecards import month_bounds
 from webapp.extensions import db
-from webapp.models import CleaningCheck, Inspection, Site, WorkOrder
+from webapp.models import CleaningCheck, Incident, Inspection, Photo, Site, WorkOrder
+from webapp.photos import PhotoLimits, PhotoStore, process
 
 MONTH = "period=month&date=2026-11-01"
 
@@ -169,3 +173,26 @@ def test_the_page_reads_a_month_with_a_bounded_number_of_queries_per_shift(app, 
     shifts = int(_figures(html)["handovers.shifts"])
     assert len(statements) <= 30 + 20 * shifts, (len(statements), shifts)
     assert FIXED_NOW - timedelta(days=30) < FIXED_NOW
+
+
+def test_the_pdf_carries_the_chosen_number_of_watermarked_evidence_photos(app, demo):
+    site = db.session.get(Site, demo["CHG"])
+    incident = db.session.scalars(select(Incident).where(Incident.site_id == site.id)
+                                  .order_by(Incident.captured_at.desc())).first()
+    processed = process(tiny_jpeg((320, 240)), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
+                        watermark=[site.name, "证据"], font_path=current_app.config["PHOTO_FONT"])
+    PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
+    db.session.add(Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=incident.person_id,
+                         device_time=incident.captured_at, captured_at=incident.captured_at, received_at=incident.captured_at,
+                         sha256=processed.sha256, content_type="image/jpeg", width=processed.width, height=processed.height,
+                         size_bytes=len(processed.jpeg), incident_id=incident.id))
+    db.session.commit()
+    client = _client(app, "manager", "Rounds-manager-1")
+
+    def images(photos: int) -> int:
+        answer = client.get(f"/sites/{demo['CHG']}/reports.pdf?{MONTH}&photos={photos}")
+        assert answer.status_code == 200
+        pdf = pypdfium2.PdfDocument(answer.data)
+        return sum(len(list(pdf[i].get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]))) for i in range(len(pdf)))
+
+    assert images(1) == images(0) + 1  # the incident's photo, in the incidents and repairs section

@@ -15,7 +15,9 @@ from webapp.models import Role
 
 G, C, L, S, M, A = Role.GUARD, Role.CLEANER, Role.LEAD, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN
 E, F = Role.ENGINEER, Role.FRONT_DESK  # 工程维修, 客服
-EVERYONE = {G, C, L, S, M, A, E, F}
+K = Role.CLIENT  # 甲方: read-only, only the client portal
+STAFF = {G, C, L, S, M, A, E, F}  # the company's people (access.ALL_ROLES)
+EVERYONE = STAFF | {K}  # access.EVERYONE: sign-out and the home redirect
 OVERSIGHT = {L, S, M, A}
 REPAIRS = {E, F, L, S, M, A}  # work orders
 
@@ -103,43 +105,43 @@ TABLE = {
     "labels.sheet": Row("/sites/{site}/labels.pdf", {M, A}),
     "imports.checkpoints": Row("/sites/{site}/checkpoints/import", {M, A}),  # GET; POST is tried in tests/imports
     "imports.template": Row("/sites/{site}/checkpoints/import/template.csv", {M, A}),
-    "api.me": Row("/api/v1/me", EVERYONE),
-    "api.checkpoints": Row("/api/v1/sites/{site}/checkpoints", EVERYONE),
+    "api.me": Row("/api/v1/me", STAFF),
+    "api.checkpoints": Row("/api/v1/sites/{site}/checkpoints", STAFF),
     "setup.end_sessions": Row("/setup/people/{person}/sessions", {M, A}, method="POST", ok=303),
     "api.openapi_document": Row("/api/v1/openapi.json", None),
     "board.board": Row("/sites/{site}/board", OVERSIGHT),
-    "board.mine": Row("/exceptions", EVERYONE),
-    "board.act": Row("/shifts/{shift}/gaps", EVERYONE, method="POST", ok=302),  # no such gap: said, and sent back
+    "board.mine": Row("/exceptions", STAFF),
+    "board.act": Row("/shifts/{shift}/gaps", STAFF, method="POST", ok=302),  # no such gap: said, and sent back
     "handover.page": Row("/shifts/{shift}/handover", OVERSIGHT),
     "handover.step": Row("/shifts/{shift}/handover", OVERSIGHT, method="POST", ok=400),  # no step named
     "handover.as_pdf": Row("/handovers/{handover}.pdf", OVERSIGHT),
     "handover.history": Row("/sites/{site}/handovers", OVERSIGHT),
     "handover.verify": Row("/sites/{site}/handovers/verify", OVERSIGHT),
-    "api.sync": Row("/api/v1/sync", EVERYONE, method="POST", ok=400),  # an empty batch is malformed
-    "api.upload_photo": Row("/api/v1/photos", EVERYONE, method="POST", ok=400),
+    "api.sync": Row("/api/v1/sync", STAFF, method="POST", ok=400),  # an empty batch is malformed
+    "api.upload_photo": Row("/api/v1/photos", STAFF, method="POST", ok=400),
     "pwa.manifest": Row("/manifest.webmanifest", None),
     "pwa.service_worker": Row("/sw.js", None),
     "pwa.offline": Row("/offline", None),
     "pwa.saved_scan": Row("/offline/scan", None),
-    "field.open_label": Row("/s/{token}", EVERYONE, ok=302, ok_for=((C, 200),)),  # scans, or the cleaner's checklist
-    "field.scan_done": Row("/scans/{scan}", EVERYONE),
-    "field.scan_by_code": (Row("/scan", EVERYONE), Row("/scan", EVERYONE, method="POST", ok=400)),  # POST: no code
+    "field.open_label": Row("/s/{token}", STAFF, ok=302, ok_for=((C, 200),)),  # scans, or the cleaner's checklist
+    "field.scan_done": Row("/scans/{scan}", STAFF),
+    "field.scan_by_code": (Row("/scan", STAFF), Row("/scan", STAFF, method="POST", ok=400)),  # POST: no code
     "field.submit_check": Row("/s/{token}/check", {C, L, S, M, A}, method="POST", ok=400),
-    "field.report_incident": Row("/incidents/new", EVERYONE),
-    "field.photo": Row("/photos/{photo}.jpg", EVERYONE),
-    "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", EVERYONE),
+    "field.report_incident": Row("/incidents/new", STAFF),
+    "field.photo": Row("/photos/{photo}.jpg", STAFF),
+    "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", STAFF),
     # notices (webapp/notices): {notice} is given to the person under test (see World.quality_records)
     "notices.index": Row("/notices", OVERSIGHT),
-    "notices.mine": Row("/notices/mine", EVERYONE),
+    "notices.mine": Row("/notices/mine", STAFF),
     "notices.new": (Row("/notices/new", OVERSIGHT), Row("/notices/new", OVERSIGHT, method="POST", ok=400)),  # POST: empty
-    "notices.page": Row("/notices/{notice}", EVERYONE),
-    "notices.step": Row("/notices/{notice}/steps", EVERYONE, method="POST", ok=400),  # no step named
+    "notices.page": Row("/notices/{notice}", STAFF),
+    "notices.step": Row("/notices/{notice}/steps", STAFF, method="POST", ok=400),  # no step named
     # violations (webapp/violations): {violation} is written against the person under test
     "violations.index": Row("/violations", {S, M, A}),
-    "violations.mine": Row("/violations/mine", EVERYONE),
+    "violations.mine": Row("/violations/mine", STAFF),
     "violations.new": (Row("/violations/new", {S, M, A}), Row("/violations/new", {S, M, A}, method="POST", ok=400)),
-    "violations.page": Row("/violations/{violation}", EVERYONE),
-    "violations.step": Row("/violations/{violation}/steps", EVERYONE, method="POST", ok=400),  # no step named
+    "violations.page": Row("/violations/{violation}", STAFF),
+    "violations.step": Row("/violations/{violation}/steps", STAFF, method="POST", ok=400),  # no step named
     # work orders (webapp/orders): {order} is an order just received at the site under test (see World.work_order)
     "orders.mine": Row("/orders/mine", REPAIRS),
     "orders.index": Row("/orders", REPAIRS),
@@ -166,12 +168,33 @@ TABLE = {
     "scorecards.board": Row("/sites/{site}/quality", OVERSIGHT),
     "scorecards.site_cards": Row("/sites/{site}/scorecards", {S, M, A}),
     "scorecards.site_cards_xlsx": Row("/sites/{site}/scorecards.xlsx", {S, M, A}),
-    "scorecards.mine": Row("/scorecards/mine", EVERYONE),
+    "scorecards.mine": Row("/scorecards/mine", STAFF),
     # service reports (webapp/reports)
     "reports.page": Row("/sites/{site}/reports", OVERSIGHT),
     "reports.records": Row("/sites/{site}/reports/records?period=month&figure=patrol.rounds_due", OVERSIGHT),
     "reports.as_pdf": Row("/sites/{site}/reports.pdf?period=week", OVERSIGHT),
     "reports.as_xlsx": Row("/sites/{site}/reports.xlsx?period=day", OVERSIGHT),
+    # scheduled reports and the meeting pack (webapp/reports/jobs): {generated} is a ready report of the site
+    "reports.generated_list": Row("/sites/{site}/generated-reports", {S, M, A}),
+    "reports.generate": Row("/sites/{site}/generated-reports", {M, A}, method="POST", ok=400),  # 400: no kind chosen
+    "reports.generated_file": Row("/sites/{site}/generated-reports/{generated}.pdf", {S, M, A}),
+    "reports.release": Row("/sites/{site}/generated-reports/{generated}/release", {M, A}, method="POST", ok=303),
+    "reports.meeting_pack": Row("/sites/{site}/meeting-pack?month=2026-11", {S, M, A}),
+    # client portal (webapp/portal): a client reaches only these; its files and photos are tried in tests/portal
+    "portal.index": Row("/portal/", {K}),
+    "portal.board": Row("/portal/sites/{site}", {K}),
+    "portal.reports": Row("/portal/sites/{site}/reports", {K}),
+    "portal.report_file": Row("/portal/sites/{site}/reports/0.pdf", {K}, ok=404),  # no such released report
+    "portal.chain_check": Row("/portal/sites/{site}/chain", {K}),
+    "portal.photo": Row("/portal/photos/0.jpg", {K}, ok=404),  # no such evidence photo
+    "portal.settings": Row("/portal/settings", {A}, method="POST", ok=302),
+    # a group of sites (webapp/reports/group_views.py): no site chosen → the form (the spreadsheet sends to it);
+    # a chosen site is tried as the person's own and as a foreign one (404)
+    "reports.group_page": (Row("/reports/group", OVERSIGHT), Row("/reports/group?sites={site}&period=day", OVERSIGHT)),
+    "reports.group_xlsx_file": (Row("/reports/group.xlsx", OVERSIGHT, ok=302),
+                                Row("/reports/group.xlsx?sites={site}&period=day", OVERSIGHT)),
+    "reports.group_pdf_file": (Row("/reports/group.pdf", OVERSIGHT, ok=302),
+                               Row("/reports/group.pdf?sites={site}&period=day", OVERSIGHT)),
 }
 EXEMPT = {"static"}  # Flask's own static files: public by nature
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from webapp import clock
-from webapp.access import ALL_ROLES, allow, home_endpoint, public
+from webapp.access import EVERYONE, allow, home_endpoint, public
 from webapp.auth import services
 from webapp.auth.forms import LanguageForm, SignInForm
 from webapp.extensions import limiter
@@ -56,7 +56,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(ALL_ROLES)
+@allow(EVERYONE)
 def logout():
     """Sign out and return to the sign-in page."""
     services.sign_out(current_user)

@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import ALL_ROLES, allow, home_endpoint, site_ids
+from webapp.access import EVERYONE, allow, home_endpoint, site_ids
 from webapp.home import queries
 from webapp.models import Role
 
@@ -13,7 +13,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@allow(ALL_ROLES)
+@allow(EVERYONE)
 def index():
     """Send each person to the page of their role."""
     return redirect(url_for(home_endpoint(current_user)))

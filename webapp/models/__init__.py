@@ -25,6 +25,7 @@ from webapp.models.quality import (
     ViolationTicket,
     WorkOrder,
 )
+from webapp.models.reports import GeneratedReport
 from webapp.models.setup import (
     ChecklistItem,
     Checkpoint,
@@ -42,6 +43,7 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
+    "GeneratedReport",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",
     "Area", "AreaKind", "AuditEntry", "GapAction", "HandoverAddendum", "HandoverItem", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",

@@ -23,6 +23,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
     ENGINEER = "engineer"  # 工程维修
     FRONT_DESK = "front_desk"  # 客服
+    CLIENT = "client"  # the client's read-only account (业委会、开发商、业主方): the portal only
 
 
 class AreaKind(str, enum.Enum):
@@ -56,6 +57,8 @@ class Company(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the client portal's live board shows staff names only if the company chooses so
+    clients_see_staff_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     sites: Mapped[list[Site]] = relationship(back_populates="company", order_by="Site.name")
 

@@ -120,9 +120,9 @@ def overdue_at(sites: Iterable[int], now: datetime) -> list[RectificationNotice]
 
 
 def people_of(site_id: int) -> list[Person]:
-    """The active people working at a site (who a notice can be given to), by name."""
-    return list(db.session.scalars(select(Person).where(Person.sites.any(Site.id == site_id), Person.active)
-                                   .order_by(Person.name)))
+    """The active staff of a site (who a notice or a ticket can be given to), by name; never a client's account."""
+    return list(db.session.scalars(select(Person).where(Person.sites.any(Site.id == site_id), Person.active,
+                                                        Person.role != Role.CLIENT).order_by(Person.name)))
 
 
 def by_department(people: list[Person]) -> list[tuple[str, list[Person]]]:

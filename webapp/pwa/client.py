@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.access import MANAGEMENT, home_endpoint, site_ids
+from webapp.access import ALL_ROLES, MANAGEMENT, home_endpoint, site_ids
 from webapp.links import scan_url
 from webapp.pwa.shell import TOKEN_PATTERN, version
 
@@ -62,6 +62,8 @@ def settings() -> dict:
 
 def _field_pages() -> list[str]:
     """The pages a signed-in person may need without signal: kept on the phone by the service worker."""
+    if current_user.role not in ALL_ROLES:  # a client (甲方) has no field pages: only the portal, online
+        return []
     home = home_endpoint(current_user)
     pages = [url_for("field.scan_by_code"), url_for("field.report_incident")]
     return pages + ([url_for(home)] if home.startswith("home.") else [])

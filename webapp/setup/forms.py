@@ -324,7 +324,7 @@ class RosterCellForm(Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.lead_id.choices = [("", _l("— no lead —"))] + [(p.id, p.name) for p in people if p.role == Role.LEAD]
-        self.staff_ids.choices = [(p.id, f"{p.name} · {label(p.role)}") for p in people]
+        self.staff_ids.choices = [(p.id, f"{p.name} · {label(p.role)}") for p in people if p.role != Role.CLIENT]
 
 
 class CopyRosterForm(Form):
