@@ -100,7 +100,10 @@ def _signed_in(tab: Tab, login: str, landing: str = "/scan") -> None:
     tab.goto("/login")
     tab.sign_in(login, PASSWORDS[login])
     tab.goto(landing)
-    # installing the worker precaches the shell: on a loaded machine (CI's second pass) that takes more than 10 s
+    tab.page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed and active
+    if not tab.page.evaluate("navigator.serviceWorker.controller !== null"):
+        # loaded while the worker was still installing (it precaches the shell first): controlled from the next load
+        tab.goto(landing)
     tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
     _wait_cached(tab, ["/scan", "/incidents/new"], timeout_s=30)
 
