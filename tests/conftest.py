@@ -243,12 +243,12 @@ class World:
                 values["handover"] = handover.id
         return values
 
-    def quality_records(self, person: Person, site: Site) -> dict:
-        """A rectification notice given to this person and a violation ticket against them, at this site."""
+    def quality_records(self, person: Person, site: Site, at: datetime | None = None) -> dict:
+        """A rectification notice given to this person and a violation ticket against them, at this site, issued `at`."""
         from webapp.models import QualityStep, RectificationNotice, ViolationTicket
 
         issuer = self.people["manager" if person.login == "supervisor" else "supervisor"] if site.id == self.site_a.id else person
-        now = datetime.now(timezone.utc)
+        now = at or datetime.now(timezone.utc)
         notice = RectificationNotice(site_id=site.id, source="manual", description="楼道杂物", location_text="3 号楼",
                                      issuer_id=issuer.id, assignee_id=person.id, issued_at=now, deadline=now + timedelta(days=3))
         ticket = ViolationTicket(site_id=site.id, person_id=person.id, issuer_id=issuer.id, rule="uniform", points=5,

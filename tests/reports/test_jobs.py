@@ -98,7 +98,7 @@ def test_a_manager_generates_a_report_and_gets_its_pdf_and_spreadsheet(app, worl
 
 def test_the_meeting_pack_is_built_through_the_same_job(app, world):
     app.config["ROUNDS_NOW"] = FIXED_NOW
-    world.quality_records(world.people["guard"], world.site_a)  # a notice and a 5-point ticket for the guard, now
+    world.quality_records(world.people["guard"], world.site_a, at=FIXED_NOW)  # a notice and a 5-point ticket for the guard
     client = app.test_client()
     sign_in(client, "manager")
     page = client.get(f"/sites/{world.site_a.id}/meeting-pack?month=2026-11")
