@@ -15,6 +15,8 @@ from PIL import Image
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
+from tests import clock
+from tests.clock import FIXED_NOW  # noqa: F401 (tests import it from here)
 from webapp import create_app
 from webapp.db_setup import MIGRATIONS
 from webapp.domain.timezones import shift_window, zone
@@ -44,6 +46,15 @@ from webapp.photos import PhotoLimits, PhotoStore, process
 
 PASSWORD = "correct horse 7"
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")  # cheap for tests; people get scrypt
+
+
+def pytest_configure(config):
+    """Before anything else: the run's clock starts at its fixed instant (tests/clock.py)."""
+    clock.start()
+
+
+def pytest_unconfigure(config):
+    clock.stop()
 
 
 def tiny_jpeg(size=(64, 48), color=(40, 120, 200)) -> bytes:
@@ -190,7 +201,7 @@ class World:
         return cp
 
     def scan(self, checkpoint: Checkpoint, person: Person, at: datetime | None = None) -> Scan:
-        """A scan stored directly, as if synced earlier."""
+        """A scan stored directly, as if synced earlier, captured `at` (default: the run's clock, tests/clock.py)."""
         at = at or datetime.now(timezone.utc)
         scan = Scan(client_uuid=uuid.uuid4(), site_id=checkpoint.site_id, person_id=person.id, checkpoint_id=checkpoint.id,
                     device_time=at, captured_at=at, received_at=at)
@@ -198,12 +209,12 @@ class World:
         db.session.commit()
         return scan
 
-    def photo(self, site: Site, person: Person) -> Photo:
-        """A real photo, processed and stored like an upload."""
+    def photo(self, site: Site, person: Person, at: datetime | None = None) -> Photo:
+        """A real photo, processed and stored like an upload, taken `at` (default: the run's clock, tests/clock.py)."""
         processed = process(tiny_jpeg(), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
                             watermark=[site.name], font_path=current_app.config["PHOTO_FONT"])
         PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
-        now = datetime.now(timezone.utc)
+        now = at or datetime.now(timezone.utc)
         photo = Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=now, captured_at=now,
                       received_at=now, sha256=processed.sha256, content_type="image/jpeg", width=processed.width,
                       height=processed.height, size_bytes=len(processed.jpeg))
@@ -262,9 +273,9 @@ class World:
         db.session.commit()
         return {"notice": notice.id, "violation": ticket.id}
 
-    def work_order(self, site: Site, raised_by: Person) -> WorkOrder:
-        """A repair work order just received at a site (ours or another company's), nobody assigned yet."""
-        now = datetime.now(timezone.utc)
+    def work_order(self, site: Site, raised_by: Person, at: datetime | None = None) -> WorkOrder:
+        """A repair work order received `at` (default: the run's clock) at a site (ours or another company's), nobody assigned."""
+        now = at or datetime.now(timezone.utc)
         order = WorkOrder(site_id=site.id, category="ordinary", description="水龙头漏水", location_text="1 栋 101",
                           raised_by_id=raised_by.id, raised_at=now, due_at=now + timedelta(hours=24))
         db.session.add(order)
@@ -274,12 +285,12 @@ class World:
         db.session.commit()
         return order
 
-    def shift_at(self, site: Site) -> Shift:
-        """A day shift of today at any site (ours or another company's), with no one on it."""
+    def shift_at(self, site: Site, at: datetime | None = None) -> Shift:
+        """The day shift of the day of `at` (default: the run's clock) at any site, with no one on it."""
         template = ShiftTemplate(site_id=site.id, name=f"白班 {uuid.uuid4().hex[:6]}", start_local=time(8), end_local=time(20))
         db.session.add(template)
         db.session.flush()
-        day = datetime.now(timezone.utc).date()
+        day = (at or datetime.now(timezone.utc)).astimezone(zone(site.timezone)).date()
         start, end = shift_window(day, template.start_local, template.end_local, zone(site.timezone))
         shift = Shift(site_id=site.id, template_id=template.id, local_date=day, starts_at=start, ends_at=end)
         db.session.add(shift)
@@ -318,5 +329,3 @@ def sign_in(client, login: str, password: str = PASSWORD):
     page = client.get("/login")
     return client.post("/login", data={"login": login, "password": password, "csrf_token": csrf_from(page.get_data(as_text=True))})
 
-
-FIXED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai

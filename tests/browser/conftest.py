@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tests import clock
 from tests.conftest import _wipe, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
 SHOTS = Path("/tmp/rounds-shots")
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 30_000  # a deadline for a state to arrive, generous for a loaded 2-core machine; never a wait in itself
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,7 +75,7 @@ def live_server(database_url):
     with app.app_context():
         _wipe()
         limiter.reset()
-        build()  # real current time: the demo's shifts surround now
+        build()  # the run's clock (tests/clock.py): the demo's shifts surround that instant
         site_ids = {s.code: s.id for s in db.session.scalars(select(Site))}
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
@@ -93,6 +94,12 @@ def live_server(database_url):
             db.engine.dispose()
 
 
+def launch_chromium(browser_type, extra_args: tuple[str, ...] = ()):
+    """Debian's Chromium, headless, on the test run's clock (libfaketime), so pages and server agree on the time."""
+    return browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + list(extra_args),
+                               env=clock.faketime_env())
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run."""
@@ -100,7 +107,7 @@ def browser():
 
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright.chromium)
         try:
             yield chromium
         finally:

@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, Tab
+from tests.browser.conftest import PHONE, TIMEOUT_MS, Tab, launch_chromium
 from webapp.extensions import db
 from webapp.models import Checkpoint, CleaningCheck, Incident, Person, Photo, Scan, Site
 from webapp.pwa.shell import TOKEN_PATTERN
@@ -66,9 +66,8 @@ def camera_video(live_server, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def camera_browser(browser, camera_video):
     """A second headless Chromium, started by the same Playwright as the others, whose camera films the labels."""
-    chromium = browser.browser_type.launch(
-        executable_path=str(CHROMIUM), headless=True,
-        args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera_video}"])
+    chromium = launch_chromium(browser.browser_type, ("--use-fake-device-for-media-stream",
+                                                      f"--use-file-for-fake-video-capture={camera_video}"))
     try:
         yield chromium
     finally:

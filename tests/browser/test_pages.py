@@ -180,3 +180,12 @@ def test_table_headers_stay_on_one_line_on_a_phone(live_server, open_tab):
         if wrapped:
             broken[path] = wrapped
     assert broken == {}, f"table headers broken over several lines at 360 px: {broken}"
+
+
+def test_the_browser_runs_on_the_same_clock_as_the_server(tab):
+    """Chromium is started on the run's clock (libfaketime, tests/clock.py), so phone and server times agree."""
+    from datetime import datetime, timedelta, timezone
+
+    tab.goto("/login")
+    browser_now = datetime.fromtimestamp(tab.page.evaluate("Date.now()") / 1000, timezone.utc)
+    assert abs(browser_now - datetime.now(timezone.utc)) < timedelta(minutes=1)

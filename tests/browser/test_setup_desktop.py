@@ -100,7 +100,10 @@ def test_a_manager_sets_up_a_new_site_in_the_browser_and_prints_its_labels(brows
         walks = page.locator("#stops input[name^=walk-]")
         walks.nth(0).fill("2")
         walks.nth(1).fill("3.5")
-        page.get_by_role("button", name="保存步行时间").click()
+        # htmx drops a second request from the same form while the first is in flight: let the save land first
+        with page.expect_response(lambda r: r.request.method == "POST" and "/setup/routes/" in r.url):
+            page.get_by_role("button", name="保存步行时间").click()
+        page.locator("#stops input[name^=walk-]").nth(1).and_(page.locator("[value='3.5']")).wait_for()
         page.get_by_role("button", name="上移 1号楼屋面门").click()
         page.wait_for_function("() => document.querySelector('#stops li.stop:nth-child(2)').innerText.includes('X3')")
         page.screenshot(path=str(SHOTS / "setup-route-1280.png"), full_page=True)

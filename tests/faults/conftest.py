@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ import pytest
 import requests
 from flask_migrate import upgrade
 
+from tests import clock
 from tests.conftest import PASSWORD, World, csrf_from, make_app
 from webapp.db_setup import MIGRATIONS
 from webapp.extensions import db
@@ -151,12 +151,12 @@ class Gunicorn:
                     "RATELIMIT_STORAGE_URI": "memory://"}
 
     def start(self) -> None:
-        """Start it (the venv's real interpreter, not a wrapper) and wait until /api/v1/health answers."""
+        """Start it (the venv's real interpreter, not a wrapper, on the run's clock); wait until /api/v1/health answers."""
+        command, env = clock.child_python(["gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                                           "--timeout", "60", "wsgi:app"], self.env)
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                 "--timeout", "60", "wsgi:app"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             assert self.proc.poll() is None, f"gunicorn exited with {self.proc.returncode}:\n{self.log_tail()}"

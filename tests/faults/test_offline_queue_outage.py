@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
+from tests.browser.conftest import CHROMIUM, PHONE, TIMEOUT_MS, launch_chromium
 from tests.conftest import PASSWORD
 from webapp.errors import DATABASE_RETRY_AFTER_S
 
@@ -34,7 +34,7 @@ def phone_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright.chromium)
         try:
             context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai",
                                           service_workers="block")
