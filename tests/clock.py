@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 import time_machine
@@ -24,6 +24,11 @@ LIBFAKETIME = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketimeMT.s
 
 _traveller: time_machine.travel | None = None
 _offset_s: float = 0.0  # wall clock minus the run's clock, fixed when the run starts
+
+
+def now(tz: tzinfo = timezone.utc) -> datetime:
+    """The run's clock (this process has been moved by time-machine), in the zone `tz`: what tests use for "now"."""
+    return datetime.now(tz)
 
 
 def run_start() -> datetime:

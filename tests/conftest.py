@@ -5,7 +5,7 @@ import io
 import os
 import re
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -202,7 +202,7 @@ class World:
 
     def scan(self, checkpoint: Checkpoint, person: Person, at: datetime | None = None) -> Scan:
         """A scan stored directly, as if synced earlier, captured `at` (default: the run's clock, tests/clock.py)."""
-        at = at or datetime.now(timezone.utc)
+        at = at or clock.now()
         scan = Scan(client_uuid=uuid.uuid4(), site_id=checkpoint.site_id, person_id=person.id, checkpoint_id=checkpoint.id,
                     device_time=at, captured_at=at, received_at=at)
         db.session.add(scan)
@@ -214,7 +214,7 @@ class World:
         processed = process(tiny_jpeg(), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
                             watermark=[site.name], font_path=current_app.config["PHOTO_FONT"])
         PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
-        now = at or datetime.now(timezone.utc)
+        now = at or clock.now()
         photo = Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=now, captured_at=now,
                       received_at=now, sha256=processed.sha256, content_type="image/jpeg", width=processed.width,
                       height=processed.height, size_bytes=len(processed.jpeg))
@@ -259,7 +259,7 @@ class World:
         from webapp.models import QualityStep, RectificationNotice, ViolationTicket
 
         issuer = self.people["manager" if person.login == "supervisor" else "supervisor"] if site.id == self.site_a.id else person
-        now = at or datetime.now(timezone.utc)
+        now = at or clock.now()
         notice = RectificationNotice(site_id=site.id, source="manual", description="楼道杂物", location_text="3 号楼",
                                      issuer_id=issuer.id, assignee_id=person.id, issued_at=now, deadline=now + timedelta(days=3))
         ticket = ViolationTicket(site_id=site.id, person_id=person.id, issuer_id=issuer.id, rule="uniform", points=5,
@@ -275,7 +275,7 @@ class World:
 
     def work_order(self, site: Site, raised_by: Person, at: datetime | None = None) -> WorkOrder:
         """A repair work order received `at` (default: the run's clock) at a site (ours or another company's), nobody assigned."""
-        now = at or datetime.now(timezone.utc)
+        now = at or clock.now()
         order = WorkOrder(site_id=site.id, category="ordinary", description="水龙头漏水", location_text="1 栋 101",
                           raised_by_id=raised_by.id, raised_at=now, due_at=now + timedelta(hours=24))
         db.session.add(order)
@@ -290,7 +290,7 @@ class World:
         template = ShiftTemplate(site_id=site.id, name=f"白班 {uuid.uuid4().hex[:6]}", start_local=time(8), end_local=time(20))
         db.session.add(template)
         db.session.flush()
-        day = (at or datetime.now(timezone.utc)).astimezone(zone(site.timezone)).date()
+        day = (at or clock.now()).astimezone(zone(site.timezone)).date()
         start, end = shift_window(day, template.start_local, template.end_local, zone(site.timezone))
         shift = Shift(site_id=site.id, template_id=template.id, local_date=day, starts_at=start, ends_at=end)
         db.session.add(shift)

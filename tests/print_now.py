@@ -1,5 +1,5 @@
 """`python -m tests.print_now`: print the current instant in UTC (tests/test_clock.py runs it on the run's clock)."""
-from datetime import datetime, timezone
+from tests import clock
 
 if __name__ == "__main__":
-    print(datetime.now(timezone.utc).isoformat())
+    print(clock.now().isoformat())

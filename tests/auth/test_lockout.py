@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tests import clock
 from tests.conftest import PASSWORD, sign_in
 from webapp.extensions import db
-from webapp.models import AuditEntry, Person, utcnow
+from webapp.models import AuditEntry, Person
 
 
 def _person(login: str) -> Person:
@@ -24,7 +25,7 @@ def _audit(action: str) -> list[dict]:
 
 
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(world, app):
-    now = utcnow()
+    now = clock.now()
     app.config["ROUNDS_NOW"] = now
     client = app.test_client()
     for _ in range(4):
@@ -43,7 +44,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(world
 
 
 def test_the_lock_ends_then_doubles_and_a_success_resets_it(world, app):
-    start = utcnow()
+    start = clock.now()
     app.config["ROUNDS_NOW"] = start
     client = app.test_client()
     for _ in range(5):
@@ -61,7 +62,7 @@ def test_the_lock_ends_then_doubles_and_a_success_resets_it(world, app):
 def test_the_lock_is_said_in_the_persons_own_language_with_the_time(world, app):
     world.people["supervisor"].language = "en"
     db.session.commit()
-    app.config["ROUNDS_NOW"] = utcnow()
+    app.config["ROUNDS_NOW"] = clock.now()
     client = app.test_client()  # the sign-in page itself is in Chinese (the default)
     for _ in range(5):
         answer = sign_in(client, "supervisor", "wrong-one")

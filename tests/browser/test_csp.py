@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests import clock
 from tests.browser.conftest import PHONE
 from webapp.extensions import db
-from webapp.models import Checkpoint, Shift, ShiftTemplate, Site, utcnow
+from webapp.models import Checkpoint, Shift, ShiftTemplate, Site
 
 WATCH = """
 (() => {
@@ -98,7 +99,7 @@ def _demo(live_server) -> dict:
     with live_server.app.app_context():
         def token(code):
             return db.session.scalar(select(Checkpoint.token).join(Site).where(Site.code == "CHG", Checkpoint.code == code))
-        today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+        today = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
         night = db.session.scalar(select(Shift.id).join(ShiftTemplate).join(Site, Shift.site_id == Site.id).where(
             Site.code == "CHG", ShiftTemplate.name == "夜班", Shift.local_date == today - timedelta(days=2)))
         found = {"cleaning": token("B12"), "patrol": token("G01"), "night": night, "CHG": live_server.site_ids["CHG"],

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 import pypdfium2
 from sqlalchemy import select
 
+from tests import clock
 from webapp.extensions import db
-from webapp.models import Handover, Shift, ShiftTemplate, Site, utcnow
+from webapp.models import Handover, Shift, ShiftTemplate, Site
 
 
 def _night_two_days_ago(live_server) -> int:
     with live_server.app.app_context():
-        today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+        today = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
         shift_id = db.session.scalar(select(Shift.id).join(ShiftTemplate).join(Site, Shift.site_id == Site.id).where(
             Site.code == "CHG", ShiftTemplate.name == "夜班", Shift.local_date == today - timedelta(days=2)))
         db.session.remove()

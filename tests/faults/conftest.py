@@ -14,7 +14,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import psycopg
@@ -224,14 +224,14 @@ class Phone:
         self.token = me.json()["csrf_token"]
 
     def sync(self, events: list[dict], language: str | None = None) -> requests.Response:
-        body = {"device_id": self.device, "sent_at": datetime.now(CST).isoformat(), "events": events}
+        body = {"device_id": self.device, "sent_at": clock.now(CST).isoformat(), "events": events}
         headers = {"X-CSRFToken": self.token, **({"Accept-Language": language} if language else {})}
         return self.http.post(self.server.url + "/api/v1/sync", json=body, headers=headers, timeout=HTTP_TIMEOUT_S)
 
 
 def scan_events(tokens: list[str], count: int) -> list[dict]:
     """`count` scans as a phone queues them, a second apart, spread over the checkpoints."""
-    start = datetime.now(CST) - timedelta(seconds=count + 60)
+    start = clock.now(CST) - timedelta(seconds=count + 60)
     return [{"type": "scan", "client_uuid": str(uuid.uuid4()), "token": tokens[i % len(tokens)], "method": "qr",
              "device_time": (start + timedelta(seconds=i)).isoformat()} for i in range(count)]
 

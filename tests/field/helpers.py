@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from PIL import Image
 
+from tests import clock
 from tests.conftest import csrf_from, sign_in
 
 UTC = timezone.utc
@@ -24,7 +25,7 @@ class Phone:
 
     def clock(self) -> datetime:
         """What the phone's clock shows now."""
-        return datetime.now(CST) + self.skew
+        return clock.now(CST) + self.skew
 
     def sync(self, events: list, sent_at: datetime | None = None):
         body = {"device_id": self.device, "sent_at": (sent_at or self.clock()).isoformat(), "events": events}

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from tests import clock
 from tests.conftest import PASSWORD, csrf_from, sign_in
 from tests.field.helpers import CST, jpeg, page_token
 from webapp.extensions import db
@@ -40,7 +41,7 @@ def _signed_in(app, login: str):
 def _round_now(world):
     """A night shift running now at site A, with a two-stop route due every hour."""
     second = world.checkpoint(world.site_a, "A02", "A 水泵房")
-    now = datetime.now(CST)
+    now = clock.now(CST)
     day = (now - timedelta(hours=12)).date() if now.hour < 12 else now.date()
     shift = world.night_shift(day)
     shift.starts_at, shift.ends_at = now - timedelta(minutes=10), now + timedelta(hours=11)  # make it run now
@@ -60,7 +61,7 @@ def test_a_guard_opening_a_label_records_a_scan_and_sees_the_round_progress(worl
     text = _text(client.get(answer.headers["Location"]))
     assert "✓ A 北门" in text and "打卡成功" in text
     assert "已巡 1 / 2 个点" in text and f"下一个: {second.name}" in text
-    assert datetime.now(CST).strftime("%Y/%m/%d %H:") in text  # shown in the site's time, not UTC
+    assert clock.now(CST).strftime("%Y/%m/%d %H:") in text  # shown in the site's time, not UTC
     scan = db.session.scalar(select(Scan))
     assert scan.person_id == world.people["guard"].id and scan.method == "qr" and scan.shift_id is not None
     client.get(answer.headers["Location"])  # reloading the confirmation records nothing more
@@ -145,7 +146,7 @@ def test_a_check_with_a_bad_photo_or_missing_required_photos_keeps_the_form_and_
 
 
 def test_a_guard_reports_a_leak_with_photos_and_the_lead_sees_it(world, app):
-    shift = world.night_shift(datetime.now(CST).date())
+    shift = world.night_shift(clock.now(CST).date())
     client = _signed_in(app, "guard")
     html = client.get(f"/incidents/new?checkpoint={world.checkpoint_a.id}").get_data(as_text=True)
     assert f'<option value="{world.checkpoint_a.id}" selected>' in html

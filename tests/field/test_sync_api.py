@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from tests import clock
 from tests.field.helpers import CST, Phone, jpeg, scan_event
 from webapp.extensions import db
 from webapp.models import AuditEntry, CleaningCheck, Device, Incident, Photo, RetiredToken, Scan
@@ -67,7 +68,7 @@ def test_a_phone_clock_ten_minutes_fast_is_measured_and_its_times_corrected(worl
 
 
 def test_an_accurate_clock_is_not_flagged(world, app):
-    body = Phone(app, "guard").sync([scan_event(world.checkpoint_a.token, datetime.now(CST))]).get_json()
+    body = Phone(app, "guard").sync([scan_event(world.checkpoint_a.token, clock.now(CST))]).get_json()
     assert abs(body["clock_offset_s"]) < 5 and body["clock_skewed"] is False
 
 
@@ -178,7 +179,7 @@ def test_without_the_csrf_header_the_api_refuses_to_write(world, app):
 
 
 def test_every_record_is_tied_to_person_device_and_shift_and_each_batch_audited(world, app):
-    shift = world.night_shift(datetime.now(CST).date() - timedelta(days=1))
+    shift = world.night_shift(clock.now(CST).date() - timedelta(days=1))
     at = shift.starts_at + timedelta(hours=3)
     phone = Phone(app, "guard", device="patrol-phone-7")
     body = phone.sync([scan_event(world.checkpoint_a.token, at.astimezone(CST))]).get_json()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from tests import clock
 from tests.field.helpers import Phone
 from webapp.extensions import db
 from webapp.models import AuditEntry, CleaningCheck, Device, Incident, Scan
@@ -27,7 +28,7 @@ fresh_uuids = st.builds(lambda: str(uuid.uuid4()))  # new in every example: exam
 
 
 def _stamp(zone, age) -> str:
-    return (datetime.now(timezone.utc) - timedelta(minutes=1) - age).astimezone(zone).isoformat()
+    return (clock.now() - timedelta(minutes=1) - age).astimezone(zone).isoformat()
 
 
 @st.composite
@@ -95,7 +96,7 @@ def malformed_events(draw, world, good: list[dict]):
         base[field] = draw(st.sampled_from(WRONG[field]))
         reason = None  # refused, for whichever rule it breaks first (an empty token leaves an incident without place)
     elif how == "naive_time":
-        base["device_time"] = datetime.now().replace(microsecond=0).isoformat()
+        base["device_time"] = clock.now().replace(tzinfo=None).replace(microsecond=0).isoformat()
     elif how == "too_long":
         field = draw(st.sampled_from(sorted(set(TOO_LONG) & set(base)) or ["note"]))
         base[field] = "长" * draw(st.integers(TOO_LONG[field], TOO_LONG[field] + 3000))
@@ -126,7 +127,7 @@ def malformed_events(draw, world, good: list[dict]):
     elif how == "nul":
         base["description" if kind == "incident" else "note"] = draw(notes) + "\x00" + draw(notes)
     elif how == "future":  # dated an hour after the batch was sent
-        base["device_time"], reason = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(), "event_after_sending"
+        base["device_time"], reason = (clock.now() + timedelta(hours=1)).isoformat(), "event_after_sending"
     elif how == "no_place":
         base.pop("token", None)
         base.update(site_id=world.site_a.id, location_text="   ")
@@ -172,7 +173,7 @@ def test_a_batch_of_good_and_malformed_events_keeps_every_good_one_once_and_refu
     @given(batch=_batch(world))
     def check(batch):
         events = [event for event, _status, _reason in batch]
-        body = {"device_id": "phone-props", "sent_at": datetime.now(timezone.utc).isoformat(), "events": events}
+        body = {"device_id": "phone-props", "sent_at": clock.now().isoformat(), "events": events}
         before = _stored()
         answer = _sync(phone, body)
         assert answer.status_code == 200, answer.get_data(as_text=True)
@@ -192,7 +193,7 @@ def test_a_batch_of_good_and_malformed_events_keeps_every_good_one_once_and_refu
         after = _stored()
         assert sum(after[m.__name__] for m in RECORDS) - sum(before[m.__name__] for m in RECORDS) == len(good)
 
-        again = _sync(phone, {**body, "sent_at": datetime.now(timezone.utc).isoformat()}).get_json()["results"]
+        again = _sync(phone, {**body, "sent_at": clock.now().isoformat()}).get_json()["results"]
         assert [r["status"] for r in again] == ["duplicate" if s == "created" else "rejected" for _e, s, _r in batch]
         assert sum(_stored()[m.__name__] for m in RECORDS) == sum(after[m.__name__] for m in RECORDS)
 
@@ -206,7 +207,7 @@ def test_an_exact_resend_of_a_good_event_in_the_same_batch_is_a_duplicate_and_st
     @given(good=st.lists(good_events(world), min_size=1, max_size=4), repeats=st.integers(1, 3), data=st.data())
     def check(good, repeats, data):
         events = good + [dict(data.draw(st.sampled_from(good))) for _ in range(repeats)]
-        answer = _sync(phone, {"device_id": "phone-props", "sent_at": datetime.now(timezone.utc).isoformat(),
+        answer = _sync(phone, {"device_id": "phone-props", "sent_at": clock.now().isoformat(),
                                "events": events})
         statuses = [r["status"] for r in answer.get_json()["results"]]
         assert statuses == ["created"] * len(good) + ["duplicate"] * repeats
@@ -217,8 +218,8 @@ def test_an_exact_resend_of_a_good_event_in_the_same_batch_is_a_duplicate_and_st
 
 def _envelopes(world):
     one = {"type": "scan", "client_uuid": str(uuid.uuid4()), "token": world.checkpoint_a.token,
-           "device_time": datetime.now(timezone.utc).isoformat()}
-    now = datetime.now(timezone.utc).isoformat()
+           "device_time": clock.now().isoformat()}
+    now = clock.now().isoformat()
     ok = {"device_id": "phone-props", "sent_at": now, "events": [one]}
     return st.one_of(
         st.binary(max_size=200).filter(lambda raw: not _is_json_object(raw)),  # not JSON at all, or not an object
@@ -227,7 +228,7 @@ def _envelopes(world):
         st.sampled_from([
             {**ok, "events": {"0": one}}, {**ok, "events": "scan"}, {**ok, "events": None}, {**ok, "events": 1},
             {**ok, "events": []}, {**ok, "events": [one] * 501},
-            {**ok, "sent_at": datetime.now().isoformat()}, {**ok, "sent_at": "now"}, {**ok, "sent_at": [2026]},
+            {**ok, "sent_at": clock.now().replace(tzinfo=None).isoformat()}, {**ok, "sent_at": "now"}, {**ok, "sent_at": [2026]},
             {**ok, "sent_at": "4026-01-01T00:00:00+00:00"},
             {k: v for k, v in ok.items() if k != "sent_at"}, {k: v for k, v in ok.items() if k != "device_id"},
             {k: v for k, v in ok.items() if k != "events"},

@@ -1,7 +1,7 @@
 """The API fuzzed against its own OpenAPI document: no answer is a 500, and every answer is one the document describes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests import clock
 from tests.conftest import tiny_jpeg
 from tests.field.helpers import CST, Phone
 
@@ -47,7 +48,7 @@ def _cases(operation, world, csrf: str):
 
 
 def _sent_now(case, world):
-    now = datetime.now(CST)
+    now = clock.now(CST)
     case.body["sent_at"] = now.isoformat()
     for event in case.body["events"]:
         if isinstance(event, dict):

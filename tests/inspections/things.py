@@ -4,10 +4,11 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from datetime import datetime, time, timezone
+from datetime import datetime, time
 
 from PIL import Image
 
+from tests import clock
 from webapp.extensions import db
 from webapp.models import (
     Inspection,
@@ -46,7 +47,7 @@ def sheet(company_id: int, name: str = "楼梯间保洁检查", area_kind: str =
 def stored_inspection(site: Site, person: Person, template: InspectionTemplate, failed: int = 0,
                       at: datetime | None = None, self_check: bool = False, percent: float = 90.0) -> Inspection:
     """An inspection stored directly, as if synced earlier; the first `failed` items failed."""
-    at = at or datetime.now(timezone.utc)
+    at = at or clock.now()
     inspection = Inspection(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=at, captured_at=at,
                             received_at=at, template_id=template.id, percent=percent, points=percent, max_points=100,
                             passed=percent >= 80, self_check=self_check,
@@ -64,7 +65,7 @@ def inspection_event(template: InspectionTemplate, site_id: int, marks: dict[int
     marks = marks or {}
     answers = [{"item_id": i.id, "value": marks.get(i.id, 1 if template.method == "deduction" else 5),
                 "note": "不合格" if marks.get(i.id, 1) == 0 else ""} for i in template.items]
-    return {"type": "inspection", "client_uuid": str(uuid.uuid4()), "device_time": (at or datetime.now(timezone.utc)).isoformat(),
+    return {"type": "inspection", "client_uuid": str(uuid.uuid4()), "device_time": (at or clock.now()).isoformat(),
             "site_id": site_id, "template_id": template.id, "answers": answers, "signature": signature(), **extra}
 
 

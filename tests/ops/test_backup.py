@@ -6,7 +6,6 @@ import os
 import shutil
 import threading
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from tests import clock
 from tests.conftest import World, make_app, tiny_jpeg
 from webapp.api.schemas import PhotoUpload
 from webapp.db_setup import MIGRATIONS
@@ -112,14 +112,14 @@ class Guard(threading.Thread):
             db.engine.dispose()
 
     def scan(self, person) -> uuid.UUID:
-        key, now = uuid.uuid4(), datetime.now(UTC)
+        key, now = uuid.uuid4(), clock.now()
         event = {"type": "scan", "client_uuid": str(key), "device_time": now.isoformat(), "token": self.token}
         outcome = services.ingest(person, {self.site_id}, "phone-1", now, [event], now=now, skew_limit_s=120)
         assert outcome.count("created") == 1, outcome.results
         return key
 
     def photo(self, person, n: int) -> uuid.UUID:
-        key, now = uuid.uuid4(), datetime.now(UTC)
+        key, now = uuid.uuid4(), clock.now()
         form = PhotoUpload(client_uuid=key, device_id="phone-1", site_id=self.site_id)
         field_photos.store(person, {self.site_id}, form, tiny_jpeg(color=(n % 256, 80, 160)), now=now)
         return key

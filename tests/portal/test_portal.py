@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from sqlalchemy import select, update
 
+from tests import clock
 from tests.conftest import csrf_from, sign_in
 from tests.handover.test_lifecycle import _close, _setup
 from webapp.extensions import db
@@ -45,7 +46,7 @@ def test_a_client_is_refused_every_staff_page_and_the_field_api(world, app):
                  f"/sites/{world.site_a.id}/handovers/verify", "/api/v1/me", "/setup/people"):
         assert client.get(path).status_code == 403, path
     token = csrf_from(client.get("/portal/").get_data(as_text=True))
-    body = {"device_id": "x", "sent_at": datetime.now(UTC).isoformat(), "events": []}
+    body = {"device_id": "x", "sent_at": clock.now().isoformat(), "events": []}
     assert client.post("/api/v1/sync", json=body, headers={"X-CSRFToken": token}).status_code == 403
     assert client.post("/incidents/new", data={"csrf_token": token}).status_code == 403
 
@@ -90,7 +91,7 @@ def test_only_evidence_photos_of_incidents_at_the_clients_sites_are_served(world
     scan_photo = world.photo(world.site_a, world.people["guard"])  # not an incident's evidence
     other = world.photo(world.site_b, world.people["guard_b"])
     incident_b = Incident(client_uuid=uuid.uuid4(), site_id=world.site_b.id, person_id=world.people["guard_b"].id,
-                          device_time=datetime.now(UTC), captured_at=datetime.now(UTC), received_at=datetime.now(UTC),
+                          device_time=clock.now(), captured_at=clock.now(), received_at=clock.now(),
                           kind=IncidentKind.LEAK, severity=Severity.HIGH, description="B 漏水")
     db.session.add(incident_b)
     db.session.flush()
@@ -115,7 +116,7 @@ def test_an_admin_lets_clients_see_staff_names_and_it_is_audited(world, app):
 
 
 def test_only_released_reports_are_listed_and_downloadable(world, app):
-    now = datetime.now(UTC)
+    now = clock.now()
     released = GeneratedReport(site_id=world.site_a.id, kind="monthly_summary", period_start=date(2026, 10, 1),
                                period_end=date(2026, 11, 1), state="ready", finished_at=now, released_at=now,
                                released_by_id=world.people["manager"].id)
