@@ -8,8 +8,12 @@ export FLASK_APP := wsgi
 
 run: setup db demo serve
 
+# The suite runs on every core (pytest-xdist; each test file stays on one worker, each worker has a database of its
+# own); `$(BIN)/pytest` alone runs it in one process.
+PARALLEL := -n auto --dist loadfile
+
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 # The suite again with the run's clock (tests/clock.py) starting on awkward days: a month's last evening,
 # 1 January 00:30 in Shanghai (still 31 December in UTC), 29 February. Browser and fault tests are left out:
@@ -18,7 +22,7 @@ AWKWARD_DAYS := 2027-01-31T23:40:00+08:00 2027-01-01T00:30:00+08:00 2028-02-29T0
 test-days: setup
 	@for day in $(AWKWARD_DAYS); do \
 		echo "-- the clock starts at $$day"; \
-		ROUNDS_TEST_NOW=$$day $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/faults || exit 1; \
+		ROUNDS_TEST_NOW=$$day $(BIN)/pytest -q $(PARALLEL) --ignore=tests/browser --ignore=tests/faults || exit 1; \
 	done
 
 setup: system-deps deps frontend translations
