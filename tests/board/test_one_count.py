@@ -107,4 +107,27 @@ def test_every_page_shows_the_boards_count_before_during_and_after_rounds_of_a_n
 
     # 06:30: the shift is over; the 04:00 round was never started
     over = _agree(_pages(app, world, shift, shift.ends_at + timedelta(minutes=30), clients))
-    assert (over["due"], over["done"], over["missed"], over["upcoming"]) == ("3", "1", "1", "0")
+    assert (over["due"], over["done"], over["missed"], over["incomplete"], over["upcoming"]) == ("3", "1", "1", "1", "0")
+
+    # the manager's overview sums the same verdict: this week's missed rounds and the exceptions nobody explained
+    handover = clients["lead"].get(f"/shifts/{shift.id}/handover").get_data(as_text=True)
+    unexplained = re.search(r"未说明 (\d+)", handover).group(1)
+    overview = clients["manager"].get("/sites/").get_data(as_text=True)
+    today = (shift.ends_at + timedelta(minutes=30)).astimezone(TZ).date()
+    this_week = DAY >= today - timedelta(days=today.weekday())
+    assert re.search(r'data-missed-week="(\d+)"', overview).group(1) == ("2" if this_week else "0")
+    assert re.search(r'data-unexplained-week="(\d+)"', overview).group(1) == (unexplained if this_week else "0")
+    assert re.search(r'data-missed-today="(\d+)"', overview).group(1) == "0"  # the night started yesterday
+
+
+def test_the_overview_counts_todays_missed_rounds_once_their_window_closes(world, app):
+    shift, points = _night(world)
+    manager = app.test_client()
+    assert sign_in(manager, "manager").status_code == 302
+    app.config["ROUNDS_NOW"] = shift.starts_at + timedelta(minutes=50)  # 22:50: the 22:00 round is still open
+    page = manager.get("/sites/").get_data(as_text=True)
+    assert 'data-missed-today="0"' in page
+    app.config["ROUNDS_NOW"] = shift.starts_at + timedelta(minutes=80)  # 23:20: its window closed, nobody walked
+    page = manager.get("/sites/").get_data(as_text=True)
+    assert 'data-missed-today="1"' in page and 'data-missed-week="1"' in page
+    assert int(re.search(r'data-unexplained-today="(\d+)"', page).group(1)) >= 1

@@ -104,3 +104,23 @@ def cleaning(results: Iterable[CleaningResult]) -> CleaningTally:
         failed=sum(bool(c.failed_items) for c in cs), open=sum(c.state == "open" for c in cs),
         upcoming=sum(c.state == "upcoming" for c in cs),
     )
+
+
+@dataclass(frozen=True)
+class Misses:
+    """What a manager's overview shows of shifts: rounds missed (not started or left incomplete, settled) and
+    exceptions nobody has explained yet."""
+
+    rounds_missed: int = 0
+    unexplained: int = 0
+
+    @staticmethod
+    def sum(many: Iterable[Misses]) -> Misses:
+        items = list(many)
+        return Misses(sum(m.rounds_missed for m in items), sum(m.unexplained for m in items))
+
+
+def misses(results: Iterable[RoundResult], gap_states: Iterable[str]) -> Misses:
+    """A shift's missed rounds (as counted by `rounds`) and its gaps whose life is still open (unexplained)."""
+    counted = rounds(results)
+    return Misses(counted.missed + counted.incomplete, sum(state == "open" for state in gap_states))

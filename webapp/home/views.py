@@ -7,7 +7,9 @@ from flask_login import current_user
 from webapp import clock
 from webapp.access import EVERYONE, allow, home_endpoint, site_ids
 from webapp.assessments import picture
+from webapp.board.queries import cover_candidates
 from webapp.domain import tally
+from webapp.field.queries import incident_photos
 from webapp.home import queries
 from webapp.models import Role
 
@@ -56,8 +58,10 @@ def lead():
     if shift is None:
         return render_template("home/lead.html", shift=None, now=now)
     pic = picture(shift, now)
+    incidents = queries.open_incidents(shift.site_id)
     return render_template(
         "home/lead.html", shift=shift, now=now, figures=tally.rounds(pic.assessment.rounds).figures(),
+        cover_people=cover_candidates(shift),
         rounds=queries.rounds_of(shift, now, pic), cleaning=queries.cleaning_of(shift, now, pic),
-        scans=queries.shift_scans(shift), incidents=queries.open_incidents(shift.site_id),
+        scans=queries.shift_scans(shift), incidents=incidents, incident_photos=incident_photos([i.id for i in incidents]),
     )
