@@ -28,6 +28,8 @@ from webapp.models import (
     Checkpoint,
     Company,
     Handover,
+    Incident,
+    IncidentKind,
     Person,
     Photo,
     Purpose,
@@ -36,6 +38,7 @@ from webapp.models import (
     Route,
     RouteStop,
     Scan,
+    Severity,
     Shift,
     ShiftMember,
     ShiftTemplate,
@@ -237,6 +240,19 @@ class World:
         db.session.commit()
         return photo
 
+    def incident(self, site: Site, person: Person, at: datetime | None = None, photos: int = 0) -> Incident:
+        """An open incident reported by a person at a site `at` (default: the run's clock), with real photos."""
+        now = at or clock.now()
+        found = Incident(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=now, captured_at=now,
+                         received_at=now, kind=IncidentKind.LEAK, severity=Severity.HIGH, description="地下室漏水",
+                         location_text="2 号楼地下室")
+        db.session.add(found)
+        db.session.commit()
+        for _n in range(photos):
+            self.photo(site, person, now).incident_id = found.id
+        db.session.commit()
+        return found
+
     def values(self, login: str | None, own_site: bool, path: str) -> dict:
         """What fills a route's placeholders: things of the person's own site, or of a site they do not work at."""
         person = self.people.get(login) if login else self.people["guard"]
@@ -257,6 +273,8 @@ class World:
             from tests.reports.things import ready_report
 
             values["generated"] = ready_report(site).id
+        if "{incident}" in path:
+            values["incident"] = self.incident(site, author).id
         if "{order}" in path:
             values["order"] = self.work_order(site, author).id
         if "{shift}" in path or "{handover}" in path:

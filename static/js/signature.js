@@ -9,6 +9,7 @@ for (const block of blocks) {
   canvas.height = (width / 3) * ratio;
   canvas.getContext("2d").scale(ratio, ratio);
   const pad = new window.SignaturePad(canvas, { minWidth: 1, maxWidth: 2.5, penColor: "#111827" });
+  if (field.value) pad.fromDataURL(field.value, { ratio: 1, width, height: width / 3 }).catch(() => { field.value = ""; });
   pad.addEventListener("endStroke", () => { field.value = pad.isEmpty() ? "" : pad.toDataURL("image/png"); });
   block.querySelector("[data-signature-clear]").addEventListener("click", () => { pad.clear(); field.value = ""; });
 }

@@ -111,6 +111,7 @@ TABLE = {
     "api.openapi_document": Row("/api/v1/openapi.json", None),
     "board.board": Row("/sites/{site}/board", OVERSIGHT),
     "board.mine": Row("/exceptions", STAFF),
+    "board.cover": Row("/shifts/{shift}/cover", OVERSIGHT, method="POST", ok=302),  # nobody named: said, and sent back
     "board.act": Row("/shifts/{shift}/gaps", STAFF, method="POST", ok=302),  # no such gap: said, and sent back
     "handover.page": Row("/shifts/{shift}/handover", OVERSIGHT),
     "handover.step": Row("/shifts/{shift}/handover", OVERSIGHT, method="POST", ok=400),  # no step named
@@ -128,6 +129,7 @@ TABLE = {
     "field.scan_by_code": (Row("/scan", STAFF), Row("/scan", STAFF, method="POST", ok=400)),  # POST: no code
     "field.submit_check": Row("/s/{token}/check", {C, L, S, M, A}, method="POST", ok=400),
     "field.report_incident": Row("/incidents/new", STAFF),
+    "field.incident": Row("/incidents/{incident}", STAFF),  # their own; overseers any of their sites (tests/field)
     "field.photo": Row("/photos/{photo}.jpg", STAFF),
     "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", STAFF),
     # notices (webapp/notices): {notice} is given to the person under test (see World.quality_records)

@@ -7,7 +7,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Person, Shift, ShiftMember
+from webapp.models import CleaningCheck, Person, Role, Scan, Shift, ShiftMember, Site
+
+COVER_ROLES = frozenset({Role.GUARD, Role.CLEANER, Role.LEAD})  # who can cover a post (顶班)
 
 
 def _loaded(query):
@@ -32,8 +34,20 @@ def shifts_around(site_id: int, now: datetime) -> list[Shift]:
 
 
 def my_recent_shifts(person: Person, now: datetime) -> list[Shift]:
-    """The shifts a person worked or leads in the last two days, newest first."""
-    on_it = or_(Shift.lead_id == person.id, Shift.members.any(ShiftMember.person_id == person.id))
+    """The shifts of the last two days a person worked, leads, or made records in (on a shift not theirs, too), newest first."""
+    own_records = select(Scan.shift_id).where(Scan.person_id == person.id, Scan.captured_at > now - timedelta(days=3))
+    own_checks = select(CleaningCheck.shift_id).where(CleaningCheck.person_id == person.id,
+                                                      CleaningCheck.captured_at > now - timedelta(days=3))
+    on_it = or_(Shift.lead_id == person.id, Shift.members.any(ShiftMember.person_id == person.id),
+                Shift.id.in_(own_records), Shift.id.in_(own_checks))
     return list(db.session.scalars(_loaded(select(Shift).where(on_it, Shift.starts_at <= now,
                                                                Shift.ends_at > now - timedelta(days=2)))
                                    .order_by(Shift.starts_at.desc())))
+
+
+def cover_candidates(shift: Shift) -> list[Person]:
+    """People of the shift's site who could cover a post on it (顶班): active guards, cleaners and leads not on it."""
+    on_it = {m.person_id for m in shift.members} | ({shift.lead_id} if shift.lead_id else set())
+    found = db.session.scalars(select(Person).where(Person.active, Person.role.in_(COVER_ROLES),
+                                                    Person.sites.any(Site.id == shift.site_id)).order_by(Person.name))
+    return [p for p in found if p.id not in on_it]

@@ -6,10 +6,11 @@ from datetime import datetime
 from webapp.access import OVERSIGHT, site_ids
 from webapp.assessments import picture
 from webapp.audit import record
+from webapp.board.queries import COVER_ROLES
 from webapp.domain.errors import DomainError
 from webapp.domain.exceptions import allowed
 from webapp.extensions import db
-from webapp.models import GapAction, Person, Shift
+from webapp.models import GapAction, Person, Shift, ShiftMember
 
 
 def act(person: Person, shift: Shift, key: str, action: str, text: str, now: datetime) -> None:
@@ -27,3 +28,20 @@ def act(person: Person, shift: Shift, key: str, action: str, text: str, now: dat
                              text=text.strip()[:1000]))
     record(person, f"gap_{action}", "gap", key, site_id=shift.site_id, shift_id=shift.id, text=text.strip()[:200])
     db.session.commit()
+
+
+def add_cover(lead: Person, shift: Shift, person_id: int, now: datetime) -> Person:
+    """Put a cover person (顶班) on a shift that has not ended; from then on their records count as the shift's own."""
+    if now >= shift.ends_at:
+        raise DomainError("cover_shift_over")
+    person = db.session.get(Person, person_id)
+    if (person is None or not person.active or person.company_id != lead.company_id or person.role not in COVER_ROLES
+            or shift.site_id not in {s.id for s in person.sites}):
+        raise DomainError("cover_not_here")
+    if person.id == shift.lead_id or any(m.person_id == person.id for m in shift.members):
+        raise DomainError("cover_already_on")
+    shift.members.append(ShiftMember(person_id=person.id))
+    record(lead, "shift_cover_added", "shift", shift.id, site_id=shift.site_id, person_id=person.id, name=person.name,
+           at=now.isoformat())
+    db.session.commit()
+    return person

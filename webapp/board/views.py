@@ -14,6 +14,7 @@ from webapp.auth.services import safe_next
 from webapp.board import queries, services
 from webapp.domain.errors import DomainError
 from webapp.domain.exceptions import ACTIONS, allowed
+from webapp.field.queries import incident_photos
 from webapp.handover import content
 from webapp.handover.queries import handover_of, overdue, shift_in_scope
 from webapp.i18n import domain_message
@@ -45,7 +46,8 @@ def board(site_id: int):
         pic = picture(shift, now)
         record = content.build(pic, handover_of(shift.id))
         context.update(pic=pic, record=record, gaps=_filtered(record["gaps"], request.args),
-                       actions=_actions(pic, current_user, True))
+                       actions=_actions(pic, current_user, True),
+                       incident_photos=incident_photos([i.id for i in pic.incidents if i.closed_at is None]))
     return render("board/page.html", fragment="board/_board.html", **context)
 
 
@@ -62,6 +64,19 @@ def mine():
         actions = _actions(pic, current_user, False)
         items += [(shift, g, actions[g["key"]]) for g in record["gaps"] if g["key"] in own]
     return render("board/mine.html", items=items)
+
+
+@bp.route("/shifts/<int:shift_id>/cover", methods=["POST"])
+@allow(OVERSIGHT)
+def cover(shift_id: int):
+    """Put a cover person (顶班) on the running shift: their scans then count as the shift's own (audit-logged)."""
+    shift = shift_in_scope(current_user, shift_id)
+    try:
+        person = services.add_cover(current_user, shift, request.form.get("person_id", type=int) or 0, clock.now())
+        flash(_("%(name)s is on this shift now.", name=person.name), "ok")
+    except DomainError as error:
+        flash(domain_message(error), "error")
+    return redirect(safe_next(request.form.get("next")) or url_for("home.lead"))
 
 
 @bp.route("/shifts/<int:shift_id>/gaps", methods=["POST"])

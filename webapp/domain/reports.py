@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from webapp.domain import gaps as engine
-from webapp.domain import lifecycles
+from webapp.domain import lifecycles, tally
 from webapp.domain.errors import DomainError
 from webapp.domain.exceptions import Life
 from webapp.domain.lifecycles import CATEGORIES, Notice, Step, Violation, counted_points, notice_overdue
@@ -28,9 +28,9 @@ from webapp.domain.timezones import local_to_utc, to_local, zone
 
 PERIODS = ("day", "week", "month", "custom")
 MAX_DAYS = 92  # a custom period is at most about a quarter
-JUDGED_ROUND = ("done", "late", "early", "incomplete", "missed")  # not "open" or "upcoming": not judged yet
-DONE = ("done", "late", "early")
-ON_TIME = ("done", "early")
+JUDGED_ROUND = tally.JUDGED  # not "open" or "upcoming": not judged yet (the one count of webapp/domain/tally.py)
+DONE = tally.DONE
+ON_TIME = tally.ON_TIME
 HOURS = tuple(range(24))
 
 

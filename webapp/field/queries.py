@@ -114,3 +114,20 @@ def person_on(shift: Shift, person: Person) -> bool:
     """Whether a person leads or is rostered on a shift."""
     return shift.lead_id == person.id or any(m.person_id == person.id for m in shift.members)
 
+
+
+def incident_for(incident_id: int) -> Incident | None:
+    """An incident with its site, checkpoint and reporter."""
+    return db.session.scalar(select(Incident).where(Incident.id == incident_id)
+                             .options(selectinload(Incident.site), selectinload(Incident.checkpoint),
+                                      selectinload(Incident.person)))
+
+
+def incident_photos(incident_ids: list[int]) -> dict[int, list[Photo]]:
+    """The photos of these incidents, by incident, in one query."""
+    found: dict[int, list[Photo]] = {}
+    if incident_ids:
+        for photo in db.session.scalars(select(Photo).where(Photo.incident_id.in_(incident_ids))
+                                        .order_by(Photo.captured_at, Photo.id)):
+            found.setdefault(photo.incident_id, []).append(photo)
+    return found

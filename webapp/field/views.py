@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import ALL_ROLES, allow, site_ids
+from webapp.access import ALL_ROLES, OVERSIGHT, allow, site_ids
 from webapp.domain.errors import DomainError
 from webapp.field import flows, forms, queries
 from webapp.field.services import CLEANING_ROLES, Rejected
@@ -52,7 +52,8 @@ def scan_done(scan_id: int):
     scan = queries.scan_for(scan_id)
     if scan is None or not flows.may_see(current_user, scan.person_id, scan.site_id):
         abort(404)
-    return render("field/scan_done.html", scan=scan, progress=flows.progress_of(scan, clock.now()))
+    off_shift = scan.shift is not None and not queries.person_on(scan.shift, scan.person)
+    return render("field/scan_done.html", scan=scan, progress=flows.progress_of(scan, clock.now()), off_shift=off_shift)
 
 
 @bp.route("/scan", methods=["GET", "POST"])
@@ -112,6 +113,17 @@ def report_incident():
         return render("field/incident.html", status=400, form=form, places=places)
     flash(_("Problem reported. Your lead sees it now."), "ok")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/incidents/<int:incident_id>")
+@allow(ALL_ROLES)
+def incident(incident_id: int):
+    """One incident: what, how bad, where, when, who reported it, its photos, and what a lead can do about it."""
+    found = queries.incident_for(incident_id)
+    if found is None or not flows.may_see(current_user, found.person_id, found.site_id):
+        abort(404)
+    return render("field/incident_page.html", incident=found, photos=queries.incident_photos([found.id]).get(found.id, []),
+                  oversee=current_user.role in OVERSIGHT)
 
 
 @bp.route("/photos/<int:photo_id>.jpg")

@@ -5,10 +5,9 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from webapp.assessments import ShiftPicture
-from webapp.domain.handover import image_digest, rate
+from webapp.domain import tally
+from webapp.domain.handover import image_digest
 from webapp.models import Handover
-
-DONE_ROUND_STATES = {"done", "late", "early"}
 
 
 def _local(instant, tz: ZoneInfo) -> str | None:
@@ -24,12 +23,11 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
     """The record's content: rounds and rates, every gap with its state, incidents, cleaning by area, items, remarks."""
     shift, tz = picture.shift, ZoneInfo(picture.shift.site.timezone)
     handover = handover or Handover(items=[], remarks_out="", remarks_in="")
-    judged = [r for r in picture.assessment.rounds if r.state not in ("upcoming", "open")]
     rounds = [{
         "route": picture.routes[r.route_id].name if r.route_id in picture.routes else "",
         "due": _local(r.due.opens_at, tz), "state": r.state, "provisional": r.provisional,
         "visited": len(r.visited), "total": len(r.visited) + len(r.missing),
-        "missing": [picture.checkpoints[c].name for c in r.missing if c in picture.checkpoints],
+        "missing": [picture.checkpoints[c].name for c in tally.missed_points(r) if c in picture.checkpoints],
     } for r in picture.assessment.rounds]
     gaps = []
     for gap in picture.assessment.gaps:
@@ -43,14 +41,11 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
             "acknowledged": life.acknowledgement.text if life.acknowledgement else None,
         })
     states = Counter(g["state"] for g in gaps)
-    areas: dict[str, Counter] = {}
+    areas: dict[str, list] = {}
     for c in picture.assessment.cleaning:
         checkpoint = picture.checkpoints.get(c.checkpoint_id)
-        area = checkpoint.area.name if checkpoint and checkpoint.area else ""
-        tally = areas.setdefault(area, Counter())
-        tally["due"] += c.state not in ("upcoming", "open")
-        tally["done"] += c.check_id is not None
-        tally["failed"] += bool(c.failed_items)
+        areas.setdefault(checkpoint.area.name if checkpoint and checkpoint.area else "", []).append(c)
+    by_area = {area: tally.cleaning(results) for area, results in areas.items()}
     return {
         "site": {"id": shift.site_id, "name": shift.site.name, "timezone": shift.site.timezone},
         "shift": {"id": shift.id, "name": shift.template.name, "date": shift.local_date.isoformat(),
@@ -59,8 +54,7 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
         "incoming_lead": _person(picture, handover.incoming_lead_id) or (handover.incoming_lead.name if handover.incoming_lead else ""),
         "staff": sorted(p.name for pid, p in picture.people.items() if any(m.person_id == pid for m in shift.members)),
         "rounds": rounds,
-        "round_figures": {"due": len(judged), "done": sum(r.state in DONE_ROUND_STATES for r in judged),
-                          "rate": rate(sum(r.state in DONE_ROUND_STATES for r in judged), len(judged))},
+        "round_figures": tally.rounds(picture.assessment.rounds).figures(),
         "gaps": gaps,
         "gap_figures": {"total": len(gaps), "accepted": states["accepted"], "explained": states["explained"],
                         "rejected": states["rejected"], "unexplained": states["open"],
@@ -68,8 +62,8 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
         "incidents": [{"id": i.id, "kind": i.kind.value, "severity": i.severity.value, "description": i.description,
                        "place": i.checkpoint.name if i.checkpoint else i.location_text, "at": _local(i.captured_at, tz),
                        "by": i.person.name, "open": i.closed_at is None} for i in picture.incidents],
-        "cleaning": [{"area": area, "due": t["due"], "done": t["done"], "failed": t["failed"], "rate": rate(t["done"], t["due"])}
-                     for area, t in sorted(areas.items())],
+        "cleaning": [{"area": area, "due": t.due, "done": t.done, "failed": t.failed, "rate": t.rate}
+                     for area, t in sorted(by_area.items())],
         "items": [{"name": i.name, "out": i.count_out, "in": i.count_in, "note": i.note} for i in handover.items],
         "remarks_out": handover.remarks_out, "remarks_in": handover.remarks_in,
         "signed_out_at": _local(handover.signed_out_at, tz), "accepted_at": _local(handover.accepted_at, tz),

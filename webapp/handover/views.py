@@ -58,11 +58,13 @@ def _do(step: str, shift) -> str:
     handover = queries.handover_of(shift.id)
     if handover is None:
         raise DomainError("handover_wrong_step")
-    if step == "save":
+    if step == "save" or (step == "sign" and "item_name" in form):
+        # signing saves what the lead typed first: a refused signature or password loses nothing
         names, counts = form.getlist("item_name"), form.getlist("item_count")
         items = [(n.strip(), _count(c)) for n, c in zip(names, counts) if n.strip()]
         services.save_draft(handover, current_user, items, form.get("remarks_out", "").strip()[:4000])
-        return _("Saved.")
+        if step == "save":
+            return _("Saved.")
     if step == "sign":
         services.sign_out(handover, current_user, form.get("password", ""), form.get("signature"), now)
         return _("Signed. Waiting for the incoming lead.")

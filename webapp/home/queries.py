@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from webapp.domain.schedules import Due, round_progress
+from webapp.assessments import ShiftPicture, picture
+from webapp.domain.schedules import Due
 from webapp.extensions import db
 from webapp.models import (
     CleaningCheck,
-    CleaningPlan,
     Incident,
     PatrolPlan,
     Person,
@@ -21,7 +21,6 @@ from webapp.models import (
     Shift,
     ShiftMember,
 )
-from webapp.plans import due_in_shift
 
 
 def current_shift(person: Person, now: datetime) -> Shift | None:
@@ -33,12 +32,13 @@ def current_shift(person: Person, now: datetime) -> Shift | None:
 
 @dataclass
 class RoundStatus:
-    """A due round with how far it got."""
+    """A due round with how far it got, as the gap engine judged it (the same truth as the board)."""
 
     plan: PatrolPlan
     due: Due
     visited_ids: set[int]
     state: str
+    missing_ids: tuple[int, ...] = ()
 
     @property
     def visited(self) -> int:
@@ -46,69 +46,46 @@ class RoundStatus:
 
     @property
     def total(self) -> int:
-        return len(self.plan.route.stops)
+        return len(self.visited_ids) + len(self.missing_ids)
 
     @property
     def remaining(self) -> list:
         """The route's stops not visited yet, in route order."""
-        return [stop for stop in self.plan.route.stops if stop.checkpoint_id not in self.visited_ids]
+        return [stop for stop in self.plan.route.stops if stop.checkpoint_id in self.missing_ids]
 
 
-def rounds_of(shift: Shift, now: datetime) -> list[RoundStatus]:
-    """Every round due in a shift, with the checkpoints of its route visited in its window by anyone on the site."""
-    plans = list(db.session.scalars(
-        select(PatrolPlan).where(PatrolPlan.site_id == shift.site_id, PatrolPlan.active,
-                                 or_(PatrolPlan.shift_template_id == shift.template_id, PatrolPlan.shift_template_id.is_(None)))
-        .options(selectinload(PatrolPlan.route).selectinload(Route.stops).selectinload(RouteStop.checkpoint))
-    ))
-    visits = [(s.checkpoint_id, s.captured_at) for s in db.session.scalars(
-        select(Scan).where(Scan.site_id == shift.site_id, Scan.captured_at >= shift.starts_at - timedelta(hours=1),
-                           Scan.captured_at < shift.ends_at + timedelta(hours=1)))]
-    result = []
-    for plan in plans:
-        route = [stop.checkpoint_id for stop in plan.route.stops]
-        for due in due_in_shift(plan, shift):
-            visited = round_progress(due, route, visits)
-            state = "done" if len(visited) == len(set(route)) else due.state(None, now)
-            if state == "missed" and visited:
-                state = "incomplete"
-            result.append(RoundStatus(plan, due, visited, state))
-    return sorted(result, key=lambda r: r.due.opens_at)
+def rounds_of(shift: Shift, now: datetime, pic: ShiftPicture | None = None) -> list[RoundStatus]:
+    """Every round due in a shift as the gap engine judges it at `now`, with the checkpoints visited and missing."""
+    pic = pic or picture(shift, now)
+    ids = {r.plan_id for r in pic.assessment.rounds}
+    plans = {p.id: p for p in db.session.scalars(
+        select(PatrolPlan).where(PatrolPlan.id.in_(ids))
+        .options(selectinload(PatrolPlan.route).selectinload(Route.stops).selectinload(RouteStop.checkpoint)))} if ids else {}
+    return [RoundStatus(plans[r.plan_id], r.due, set(r.visited), r.state, r.missing) for r in pic.assessment.rounds]
 
 
 @dataclass
 class CleaningStatus:
     """A cleaning check due at a checkpoint, with the check that fulfilled it."""
 
-    plan: CleaningPlan
     checkpoint_name: str
     due: Due
     check: CleaningCheck | None
     state: str
 
 
-def cleaning_of(shift: Shift, now: datetime) -> list[CleaningStatus]:
-    """Every cleaning check due in a shift, matched to the first check logged at its checkpoint in the window."""
-    plans = list(db.session.scalars(
-        select(CleaningPlan).where(CleaningPlan.site_id == shift.site_id, CleaningPlan.active)
-        .options(selectinload(CleaningPlan.checkpoints))
-    ))
-    checks = list(db.session.scalars(
-        select(CleaningCheck).where(CleaningCheck.site_id == shift.site_id,
-                                    CleaningCheck.captured_at >= shift.starts_at - timedelta(hours=2),
-                                    CleaningCheck.captured_at < shift.ends_at + timedelta(hours=2))
-        .options(selectinload(CleaningCheck.results)).order_by(CleaningCheck.captured_at)
-    ))
+def cleaning_of(shift: Shift, now: datetime, pic: ShiftPicture | None = None) -> list[CleaningStatus]:
+    """Every cleaning check due in a shift as the gap engine judges it; a check with failed items shows as failed."""
+    pic = pic or picture(shift, now)
+    ids = [c.check_id for c in pic.assessment.cleaning if c.check_id is not None]
+    checks = {c.id: c for c in db.session.scalars(
+        select(CleaningCheck).where(CleaningCheck.id.in_(ids)).options(selectinload(CleaningCheck.results)))} if ids else {}
     result = []
-    for plan in plans:
-        for due in due_in_shift(plan, shift):
-            for checkpoint in plan.checkpoints:
-                check = next((c for c in checks if c.checkpoint_id == checkpoint.id
-                              and due.opens_at - timedelta(minutes=30) <= c.captured_at <= due.late_after + timedelta(hours=2)), None)
-                state = due.state(check.captured_at if check else None, now)
-                if check is not None and check.failed:
-                    state = "failed"
-                result.append(CleaningStatus(plan, checkpoint.name, due, check, state))
+    for c in pic.assessment.cleaning:
+        checkpoint = pic.checkpoints.get(c.checkpoint_id)
+        check = checks.get(c.check_id) if c.check_id is not None else None
+        result.append(CleaningStatus(checkpoint.name if checkpoint else "", c.due, check,
+                                     "failed" if c.failed_items else c.state))
     return sorted(result, key=lambda c: (c.due.opens_at, c.checkpoint_name))
 
 

@@ -6,6 +6,10 @@ from flask_login import current_user
 
 from webapp import clock
 from webapp.access import EVERYONE, allow, home_endpoint, site_ids
+from webapp.assessments import picture
+from webapp.board.queries import cover_candidates
+from webapp.domain import tally
+from webapp.field.queries import incident_photos
 from webapp.home import queries
 from webapp.models import Role
 
@@ -25,9 +29,11 @@ def guard():
     """A guard's shift: the next round due, its route, and their latest scans."""
     now = clock.now()
     shift = queries.current_shift(current_user, now)
-    rounds = queries.rounds_of(shift, now) if shift else []
+    pic = picture(shift, now) if shift else None
+    rounds = queries.rounds_of(shift, now, pic) if shift else []
     upcoming = next((r for r in rounds if r.state in ("open", "upcoming")), None)
     return render_template("home/guard.html", shift=shift, rounds=rounds, upcoming=upcoming,
+                           figures=tally.rounds(pic.assessment.rounds).figures() if pic else None,
                            scans=queries.recent_scans(current_user), now=now)
 
 
@@ -51,8 +57,11 @@ def lead():
         shift = queries.running_shift_at(site_ids(current_user), now) or shift
     if shift is None:
         return render_template("home/lead.html", shift=None, now=now)
+    pic = picture(shift, now)
+    incidents = queries.open_incidents(shift.site_id)
     return render_template(
-        "home/lead.html", shift=shift, now=now,
-        rounds=queries.rounds_of(shift, now), cleaning=queries.cleaning_of(shift, now),
-        scans=queries.shift_scans(shift), incidents=queries.open_incidents(shift.site_id),
+        "home/lead.html", shift=shift, now=now, figures=tally.rounds(pic.assessment.rounds).figures(),
+        cover_people=cover_candidates(shift),
+        rounds=queries.rounds_of(shift, now, pic), cleaning=queries.cleaning_of(shift, now, pic),
+        scans=queries.shift_scans(shift), incidents=incidents, incident_photos=incident_photos([i.id for i in incidents]),
     )

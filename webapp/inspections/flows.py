@@ -92,7 +92,8 @@ def evidence(where: Where, template: InspectionTemplate, now: datetime) -> Evide
     if shift is None and template.area_kind not in sheets.EVIDENCE_KINDS:
         return Evidence()
     record = content.build(picture(shift, now), None) if shift else {}
-    return Evidence(shift, {"figures": record.get("round_figures"), "rounds": record.get("rounds", [])},
+    return Evidence(shift, {"figures": record.get("round_figures"), "rounds": record.get("rounds", []),
+                            "gaps": record.get("gap_figures")},
                     queries.latest_handover(where.site.id))
 
 

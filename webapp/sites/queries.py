@@ -1,12 +1,15 @@
 """Reads about sites: the overview figures and a site's full description."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from webapp.assessments import picture
+from webapp.domain import tally
+from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.models import (
     Area,
@@ -35,6 +38,8 @@ class SiteFigures:
     scans_24h: int
     failed_items_7d: int
     open_incidents: int
+    misses: tally.Misses = field(default_factory=tally.Misses)
+    misses_week: tally.Misses = field(default_factory=tally.Misses)
 
 
 def _counts(stmt) -> dict[int, int]:
@@ -53,8 +58,33 @@ def overview(sites: list[Site], now: datetime) -> list[SiteFigures]:
                             CleaningResult.passed.is_(False)).group_by(CleaningCheck.site_id))
     incidents = _counts(select(Incident.site_id, func.count()).where(Incident.site_id.in_(ids), Incident.closed_at.is_(None))
                         .group_by(Incident.site_id))
-    return [SiteFigures(s, checkpoints.get(s.id, 0), scans.get(s.id, 0), failed.get(s.id, 0), incidents.get(s.id, 0))
+    today, week = _misses(sites, now)
+    return [SiteFigures(s, checkpoints.get(s.id, 0), scans.get(s.id, 0), failed.get(s.id, 0), incidents.get(s.id, 0),
+                        today.get(s.id, tally.Misses()), week.get(s.id, tally.Misses()))
             for s in sites]
+
+
+def _misses(sites: list[Site], now: datetime) -> tuple[dict[int, tally.Misses], dict[int, tally.Misses]]:
+    """Missed rounds and unexplained exceptions per site, of the shifts that started today and this week (site time),
+    as the gap engine judges each shift now: the board's figures, summed."""
+    days = {s.id: to_local(now, zone(s.timezone)).date() for s in sites}
+    if not days:
+        return {}, {}
+    first = min(day - timedelta(days=day.weekday()) for day in days.values())
+    shifts = db.session.scalars(select(Shift).where(Shift.site_id.in_(days), Shift.local_date >= first, Shift.starts_at <= now)
+                                .options(selectinload(Shift.members), selectinload(Shift.template), selectinload(Shift.site)))
+    today: dict[int, list[tally.Misses]] = {}
+    week: dict[int, list[tally.Misses]] = {}
+    for shift in shifts:
+        day = days[shift.site_id]
+        if shift.local_date < day - timedelta(days=day.weekday()):
+            continue
+        pic = picture(shift, now)
+        found = tally.misses(pic.assessment.rounds, [pic.life(g).state for g in pic.assessment.gaps])
+        week.setdefault(shift.site_id, []).append(found)
+        if shift.local_date == day:
+            today.setdefault(shift.site_id, []).append(found)
+    return ({k: tally.Misses.sum(v) for k, v in today.items()}, {k: tally.Misses.sum(v) for k, v in week.items()})
 
 
 @dataclass
