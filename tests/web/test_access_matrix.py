@@ -128,6 +128,7 @@ TABLE = {
     "field.scan_by_code": (Row("/scan", STAFF), Row("/scan", STAFF, method="POST", ok=400)),  # POST: no code
     "field.submit_check": Row("/s/{token}/check", {C, L, S, M, A}, method="POST", ok=400),
     "field.report_incident": Row("/incidents/new", STAFF),
+    "field.photo_page": Row("/photos/{photo}", STAFF),
     "field.photo": Row("/photos/{photo}.jpg", STAFF),
     "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", STAFF),
     # notices (webapp/notices): {notice} is given to the person under test (see World.quality_records)

@@ -114,6 +114,13 @@ def report_incident():
     return redirect(url_for("home.index"))
 
 
+@bp.route("/photos/<int:photo_id>")
+@allow(ALL_ROLES)
+def photo_page(photo_id: int):
+    """A photo with where, who, and when it was taken and received, in the site's time."""
+    return render("field/photo.html", photo=flows.photo_for(current_user, photo_id))
+
+
 @bp.route("/photos/<int:photo_id>.jpg")
 @bp.route("/photos/<int:photo_id>/thumb.jpg", endpoint="photo_thumb")
 @allow(ALL_ROLES)
