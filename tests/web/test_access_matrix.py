@@ -125,6 +125,7 @@ TABLE = {
     "pwa.saved_scan": Row("/offline/scan", None),
     "field.open_label": Row("/s/{token}", STAFF, ok=302, ok_for=((C, 200),)),  # scans, or the cleaner's checklist
     "field.scan_done": Row("/scans/{scan}", STAFF),
+    "field.scan_map": Row("/scan/map", STAFF),
     "field.scan_by_code": (Row("/scan", STAFF), Row("/scan", STAFF, method="POST", ok=400)),  # POST: no code
     "field.submit_check": Row("/s/{token}/check", {C, L, S, M, A}, method="POST", ok=400),
     "field.report_incident": Row("/incidents/new", STAFF),

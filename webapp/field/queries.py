@@ -20,6 +20,7 @@ from webapp.models import (
     RouteStop,
     Scan,
     Shift,
+    Site,
 )
 
 RECORD_TYPES = (Scan, CleaningCheck, Incident, Inspection)
@@ -114,3 +115,18 @@ def person_on(shift: Shift, person: Person) -> bool:
     """Whether a person leads or is rostered on a shift."""
     return shift.lead_id == person.id or any(m.person_id == person.id for m in shift.members)
 
+
+
+def active_routes(site_ids: set[int]) -> list[Route]:
+    """Active routes of these sites, with their stops in order."""
+    if not site_ids:
+        return []
+    return list(db.session.scalars(select(Route).where(Route.site_id.in_(site_ids), Route.active)
+                                   .options(selectinload(Route.stops)).order_by(Route.id)))
+
+
+def sites(site_ids: set[int]) -> list[Site]:
+    """These sites, by id."""
+    if not site_ids:
+        return []
+    return list(db.session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.id)))
