@@ -137,6 +137,20 @@
     return Array.prototype.map.call(new Uint8Array(digest), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
 
+  // Fetch the person's scan map and keep it (the scan page and the service worker call this whenever there is signal).
+  async function refreshMap(url, headers) {
+    if (root.navigator && root.navigator.onLine === false) {
+      return;
+    }
+    try {
+      var response = await root.fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual",
+        headers: Object.assign({ Accept: "application/json" }, headers || {}) });
+      if (response.ok && response.type === "basic") {
+        await setMeta("scan_map", await response.json());
+      }
+    } catch (e) { /* no signal after all: the map kept last time stays */ }
+  }
+
   // The checkpoint a label's token stands for on this phone's map: {site_id, hash, name, code, site_name} or null.
   async function placeOf(token) {
     var map = await meta("scan_map");
@@ -363,6 +377,6 @@
   root.RoundsQueue = {
     CHANNEL: CHANNEL, deviceTime: deviceTime, uuid: uuid, tokenOf: tokenOf, meta: meta, setMeta: setMeta,
     deviceId: deviceId, add: add, all: all, pending: pending, recentScan: recentScan, dismiss: dismiss, flush: flush,
-    get: get, tokenHash: tokenHash, placeOf: placeOf, progressOf: progressOf,
+    get: get, tokenHash: tokenHash, refreshMap: refreshMap, placeOf: placeOf, progressOf: progressOf,
   };
 })(self);

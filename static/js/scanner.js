@@ -99,17 +99,8 @@
     } catch (e) { /* the signal went again: the phone's confirmation stays */ }
   }
 
-  // The scan map: fetched whenever there is signal, kept in IndexedDB for when there is none.
-  async function refreshMap() {
-    if (navigator.onLine === false) {
-      return;
-    }
-    try {
-      var response = await fetch(root.dataset.map, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok) {
-        await Queue.setMeta("scan_map", await response.json());
-      }
-    } catch (e) { /* no signal after all: the map kept last time stays */ }
+  function refreshMap() {
+    return Queue.refreshMap(root.dataset.map);
   }
 
   // ---- decoding ------------------------------------------------------------------------------------------

@@ -191,6 +191,8 @@ async function warm(urls) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "page") {
-    event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions()]));
+    // a signed-in field person's page (it names pages to keep): their scan map is brought up to date as well
+    const map = data.warm && data.warm.length ? RoundsQueue.refreshMap(BUILD.api.scan_map, ON_ITS_OWN) : null;
+    event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions(), map]));
   }
 });

@@ -28,7 +28,8 @@ from tests.browser.test_offline import (  # noqa: F401 (fixtures: a phone whose 
     phone,
 )
 from webapp.extensions import db
-from webapp.models import PatrolPlan, Route, Scan, ShiftTemplate, Site
+from webapp.models import Checkpoint, PatrolPlan, Person, Route, Scan, ShiftTemplate, Site
+from webapp.setup.services import reissue_token
 
 ROUTE = "外围及地下室巡更"  # G01, G03, D01, D02, D03, P01, P02, P03, G02, O01, O02
 
@@ -82,6 +83,15 @@ def test_the_in_app_scanner_confirms_every_scan_online_and_offline_and_keeps_sca
     deadline = re.search(r"请在 (\d\d:\d\d) 前完成本轮", online).group(1)
     tab.assert_no_horizontal_scroll()
     page.screenshot(path=str(shots / "scan-inapp-online.png"), full_page=True)
+
+    # a label replaced meanwhile: the server refuses the scan and the page says why in place of the confirmation
+    replaced = _checkpoint(live_server, "G04")
+    with live_server.app.app_context():
+        reissue_token(db.session.scalar(select(Person).where(Person.login == "manager")), db.session.get(Checkpoint, replaced.id))
+        db.session.remove()
+    page.evaluate("(url) => RoundsScanner.found(url, 'qr')", f"https://rounds.example.com/s/{replaced.token}")
+    page.wait_for_selector("[data-scan-confirmation] .refused")
+    assert "该标签已于" in _confirmation(tab)
 
     # no signal: the phone confirms and counts from its map; the queue rows name the checkpoints
     page.context.set_offline(True)

@@ -48,7 +48,8 @@ def build() -> dict:
     """What the service worker is told: its version, the shell to precache, the pages to keep, its imports."""
     return {"version": version(), "shell": _present(SHELL_STATIC) + [url_for("pwa.offline"), url_for("pwa.saved_scan")],
             "pages": [url_for("field.scan_by_code")], "imports": _present(WORKER_IMPORTS), "token_pattern": TOKEN_PATTERN,
-            "api": {"me": url_for("api.me"), "sync": url_for("api.sync"), "photos": url_for("api.upload_photo")}}
+            "api": {"me": url_for("api.me"), "sync": url_for("api.sync"), "photos": url_for("api.upload_photo"),
+                    "scan_map": url_for("field.scan_map")}}
 
 
 def service_worker_source() -> str:
