@@ -80,3 +80,23 @@ def test_the_label_pages_confirmation_is_also_served_alone_to_the_in_app_scanner
     html = fragment.get_data(as_text=True)
     assert "✓ A 北门" in html and "已巡 1 / 2 个点" in html and second.name in html and "步行 2.0 分钟" in html
     assert html.strip() in page.get_data(as_text=True)  # the very cards the label page shows
+
+
+def test_the_map_is_read_with_as_many_queries_for_thirty_checkpoints_as_for_two(world, app):
+    from tests.perf.test_query_counts import counted
+    from webapp.models import Route, RouteStop
+
+    _round_now(world)
+    guard = _client(app, "guard")
+    guard.get("/scan/map")  # warm: the first request of a client loads what every later one finds cached
+    with counted() as few:
+        assert guard.get("/scan/map").status_code == 200
+    route = db.session.scalar(select(Route).where(Route.site_id == world.site_a.id))
+    for n in range(28):
+        extra = world.checkpoint(world.site_a, f"X{n:02d}", f"X 点 {n}")
+        route.stops.append(RouteStop(checkpoint_id=extra.id, position=10 + n, min_walk_minutes=1))
+        world.scan(extra, world.people["guard"])
+    db.session.commit()
+    with counted() as many:
+        body = guard.get("/scan/map").get_json()
+    assert len(body["sites"][0]["checkpoints"]) == 30 and len(many) == len(few), many
