@@ -97,6 +97,7 @@
       person_id: record.person ? record.person.id : null,
       person_name: record.person ? record.person.name : "",
       label: record.label || "",
+      place: record.place || null, // a scan: the hash of its label on the scan map (never the token), when known
       state: "pending",
       created_at: Date.now(),
       message: null,
@@ -123,6 +124,80 @@
     return records.find(function (r) {
       return r.kind === "scan" && r.event.token === token && r.created_at >= since;
     }) || null;
+  }
+
+  async function get(clientUuid) {
+    return (await db()).get("records", clientUuid);
+  }
+
+  // ---- the scan map: confirm and count scans without signal (kept by /scan, hashes of labels only) -------
+
+  async function tokenHash(salt, token) {
+    var digest = await root.crypto.subtle.digest("SHA-256", new TextEncoder().encode(salt + token));
+    return Array.prototype.map.call(new Uint8Array(digest), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  // Fetch the person's scan map and keep it (the scan page and the service worker call this whenever there is signal).
+  async function refreshMap(url, headers) {
+    if (root.navigator && root.navigator.onLine === false) {
+      return;
+    }
+    try {
+      var response = await root.fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual",
+        headers: Object.assign({ Accept: "application/json" }, headers || {}) });
+      if (response.ok && response.type === "basic") {
+        await setMeta("scan_map", await response.json());
+      }
+    } catch (e) { /* no signal after all: the map kept last time stays */ }
+  }
+
+  // The checkpoint a label's token stands for on this phone's map: {site_id, hash, name, code, site_name} or null.
+  async function placeOf(token) {
+    var map = await meta("scan_map");
+    var sites = (map && map.sites) || [];
+    for (var i = 0; i < sites.length; i++) {
+      var hash = await tokenHash(sites[i].salt, token);
+      var checkpoint = sites[i].checkpoints[hash];
+      if (checkpoint) {
+        return { site_id: sites[i].site_id, site_name: sites[i].name, timezone: sites[i].timezone, hash: hash,
+          name: checkpoint.name, code: checkpoint.code };
+      }
+    }
+    return null;
+  }
+
+  // The round a scan of `place` made at `at` (ms) counts for, by the rule the server applies (a stop of the route
+  // visited within [opens_at, late_after]): what the map knew visited, plus the scans kept on this phone.
+  async function progressOf(place, at) {
+    var map = await meta("scan_map");
+    var site = ((map && map.sites) || []).find(function (s) { return s.site_id === place.site_id; });
+    if (!site) {
+      return null;
+    }
+    var round = site.rounds.find(function (r) {
+      var route = site.routes[String(r.route)];
+      return route && Date.parse(r.opens_at) <= at && at <= Date.parse(r.late_after) &&
+        route.stops.some(function (stop) { return stop.hash === place.hash; });
+    });
+    if (!round) {
+      return null;
+    }
+    var route = site.routes[String(round.route)];
+    var wanted = new Set(route.stops.map(function (stop) { return stop.hash; }));
+    var visited = new Set(round.visited.filter(function (h) { return wanted.has(h); }));
+    var opens = Date.parse(round.opens_at);
+    var closes = Date.parse(round.late_after);
+    (await all()).forEach(function (r) {
+      if (r.kind === "scan" && r.place && r.state !== "rejected" && wanted.has(r.place) && r.created_at >= opens &&
+          r.created_at <= closes) {
+        visited.add(r.place);
+      }
+    });
+    visited.add(place.hash);
+    var next = route.stops.find(function (stop) { return !visited.has(stop.hash); });
+    return { route_name: route.name, visited: visited.size, total: route.stops.length, late_after: round.late_after,
+      timezone: site.timezone,
+      next: next ? { name: site.checkpoints[next.hash].name, walk_minutes: next.walk_minutes } : null };
   }
 
   async function dismiss(clientUuid) {
@@ -302,5 +377,6 @@
   root.RoundsQueue = {
     CHANNEL: CHANNEL, deviceTime: deviceTime, uuid: uuid, tokenOf: tokenOf, meta: meta, setMeta: setMeta,
     deviceId: deviceId, add: add, all: all, pending: pending, recentScan: recentScan, dismiss: dismiss, flush: flush,
+    get: get, tokenHash: tokenHash, refreshMap: refreshMap, placeOf: placeOf, progressOf: progressOf,
   };
 })(self);

@@ -13,6 +13,23 @@
     if (scan) {
       box.querySelector("[data-saved-time]").textContent = Rounds.say("scanned_at", { time: Rounds.clock(scan.created_at, true) });
       box.dataset.clientUuid = scan.client_uuid;
+      return showPlace(scan, token);
     }
   });
+
+  // The checkpoint and the round's progress, from the scan map kept on the phone (when it knows the label).
+  async function showPlace(scan, token) {
+    var place = await window.RoundsQueue.placeOf(token);
+    if (!place) {
+      return;
+    }
+    var name = box.querySelector("[data-saved-place]");
+    name.textContent = "✓ " + place.name;
+    name.hidden = false;
+    var progress = await window.RoundsQueue.progressOf(place, scan.created_at);
+    var line = box.querySelector("[data-saved-progress]");
+    line.textContent = progress ? Rounds.say("round_progress", { done: progress.visited, total: progress.total }) +
+      (progress.next ? " · " + Rounds.config.words.next + ": " + progress.next.name : "") : Rounds.config.words.no_round;
+    line.hidden = false;
+  }
 })();

@@ -1,5 +1,7 @@
-// The scan page: the rear camera decodes QR labels continuously (BarcodeDetector, else jsQR in a worker),
-// NFC tags where Web NFC exists; every scan goes to the offline queue. The typed code stays the fallback.
+// The scan page: the rear camera decodes QR labels continuously (BarcodeDetector, else jsQR in a worker) until
+// paused, NFC tags where Web NFC exists; every scan goes to the offline queue and is confirmed at once from the
+// phone's scan map (checkpoint, round progress, next stop), then by the server's own confirmation once it has it.
+// The typed code stays the fallback.
 (function () {
   "use strict";
 
@@ -11,7 +13,7 @@
   var Queue = window.RoundsQueue;
   var words = Rounds.config.words;
   var pattern = Rounds.config.token_pattern;
-  var SAME_LABEL_MS = 20000; // the label still in view after its scan: one visit
+  var SAME_LABEL_MS = 20000; // a label seen again this soon (still in view, or waved past twice): one visit
   var EVERY_MS = 150;
 
   var video = root.querySelector("[data-video]");
@@ -22,6 +24,7 @@
   var stopButton = root.querySelector("[data-camera-stop]");
   var torchButton = root.querySelector("[data-torch]");
   var nfcButton = root.querySelector("[data-nfc-read]");
+  var confirmation = document.querySelector("[data-scan-confirmation]");
 
   var stream = null;
   var timer = null;
@@ -30,8 +33,8 @@
   var busy = false;
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
-  var lastToken = null;
-  var lastAt = 0;
+  var seen = {}; // token -> when it was last recorded here
+  var shown = null; // the client id of the scan whose confirmation is on the page
 
   function show(text, kind) {
     status.textContent = text;
@@ -55,19 +58,49 @@
       return;
     }
     var now = Date.now();
-    if (token === lastToken && now - lastAt < SAME_LABEL_MS) {
+    if (now - (seen[token] || 0) < SAME_LABEL_MS) {
       return;
     }
-    lastToken = token;
-    lastAt = now;
+    seen[token] = now;
     signal();
     if (Rounds.config.person && Rounds.config.person.role === "cleaner") {
       stop();
       location.assign("/s/" + encodeURIComponent(token)); // a cleaner's label opens its checklist, as from the camera app
       return;
     }
-    var stored = await Rounds.record({ event: { type: "scan", token: token, method: method } });
+    var place = await Queue.placeOf(token);
+    var stored = await Rounds.record({ event: { type: "scan", token: token, method: method },
+      label: place ? place.name : "", place: place ? place.hash : null });
     show(Rounds.say("scan_saved", { time: Rounds.clock(stored.created_at) }), "ok");
+    var progress = place ? await Queue.progressOf(place, stored.created_at) : null;
+    shown = stored.client_uuid; // from here on, the server's answer for this scan may replace what is shown
+    window.RoundsConfirmation.render(confirmation, { record: stored, place: place, progress: progress });
+    serverAnswer();
+  }
+
+  // Once the server has the scan shown, its own confirmation (the label page's) replaces the phone's.
+  async function serverAnswer() {
+    var id = shown;
+    var record = id && await Queue.get(id);
+    if (!record || record.state === "pending" || confirmation.dataset.answered === id) {
+      document.querySelectorAll("[data-local-state]").forEach(function (n) { n.hidden = navigator.onLine !== false; });
+      return;
+    }
+    confirmation.dataset.answered = id;
+    if (record.state === "rejected") {
+      window.RoundsConfirmation.refused(confirmation, record.message || record.reason);
+      return;
+    }
+    try {
+      var response = await fetch("/scans/" + record.server_id, { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      if (response.ok && shown === id) {
+        confirmation.innerHTML = await response.text(); // server-rendered and escaped: the label page's own cards
+      }
+    } catch (e) { /* the signal went again: the phone's confirmation stays */ }
+  }
+
+  function refreshMap() {
+    return Queue.refreshMap(root.dataset.map);
   }
 
   // ---- decoding ------------------------------------------------------------------------------------------
@@ -163,6 +196,7 @@
     video.srcObject = null;
     viewfinder.hidden = true;
     startButton.hidden = false;
+    startButton.textContent = words.resume; // one tap goes on scanning
     stopButton.hidden = true;
     torchButton.hidden = true;
     torchButton.setAttribute("aria-pressed", "false");
@@ -252,6 +286,11 @@
     nfcButton.addEventListener("click", readNfc);
     nfcWriter();
   }
+  if (typeof BroadcastChannel === "function") {
+    new BroadcastChannel(Queue.CHANNEL).onmessage = serverAnswer; // the queue was sent (or refused)
+  }
+  window.addEventListener("online", refreshMap);
+  refreshMap();
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && stream) {
       stop(); // the camera is never left running behind a locked screen

@@ -94,7 +94,9 @@ async function offlineLabel(request, url, token) {
   }
   if (!(await RoundsQueue.recentScan(token, SAME_LABEL_S))) {
     const me = await RoundsQueue.meta("me");
-    await RoundsQueue.add({ event: { type: "scan", token: token, method: "qr" }, person: me || null });
+    const place = await RoundsQueue.placeOf(token); // the queue row names the checkpoint when the map knows it
+    await RoundsQueue.add({ event: { type: "scan", token: token, method: "qr" }, person: me || null,
+      label: place ? place.name : "", place: place ? place.hash : null });
     if (self.registration.sync) {
       self.registration.sync.register("rounds-sync").catch(() => {});
     }
@@ -142,7 +144,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method === "POST" && url.pathname === "/logout") {
     // a shared phone: the next person never sees this one's pages, and what is scanned next is not this one's
-    event.waitUntil(Promise.all([forgetPages(), RoundsQueue.setMeta("me", null)]));
+    event.waitUntil(Promise.all([forgetPages(), RoundsQueue.setMeta("me", null), RoundsQueue.setMeta("scan_map", null)]));
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/sw.js") {
@@ -189,6 +191,8 @@ async function warm(urls) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "page") {
-    event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions()]));
+    // a signed-in field person's page (it names pages to keep): their scan map is brought up to date as well
+    const map = data.warm && data.warm.length ? RoundsQueue.refreshMap(BUILD.api.scan_map, ON_ITS_OWN) : null;
+    event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions(), map]));
   }
 });

@@ -12,6 +12,7 @@ PARAMS = {
     "photo_unsupported": {"format": "GIF"},
     "photo_truncated": {},
     "photo_too_many_pixels": {"megapixels": 400, "max_megapixels": 50},
+    "photo_animated": {},
 }
 
 

@@ -161,7 +161,7 @@ def test_a_file_that_is_no_picture_is_refused_whatever_its_name(data):
     assert error.code == "photo_not_an_image" and error.params == {}
 
 
-@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF", "WEBP"])
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF"])
 def test_pictures_in_formats_phones_do_not_take_photos_in_are_refused_by_name(fmt):
     error = refusal(encode(marked((40, 30)), fmt))
     assert error.code == "photo_unsupported" and error.params == {"format": fmt}
@@ -334,3 +334,34 @@ def test_a_missing_or_broken_watermark_font_is_a_clear_server_error(tmp_path):
 def test_the_limits_come_from_the_settings():
     limits = PhotoLimits.from_config({"PHOTO_MAX_MB": 7.5, "PHOTO_MAX_MEGAPIXELS": 24, "PHOTO_LONG_SIDE": 1280})
     assert (limits.max_bytes, limits.max_pixels, limits.long_side) == (int(7.5 * MB), 24_000_000, 1280)
+
+
+# --- WebP and GIF (issue 16) ----------------------------------------------------------------------
+
+def test_a_webp_photo_with_exif_is_accepted_and_stored_as_a_jpeg_without_its_location():
+    source = encode(marked((400, 300)), "WEBP", quality=90, exif=phone_exif(orientation=1))
+    original = Image.open(io.BytesIO(source))
+    assert original.format == "WEBP" and 0x8825 in original.getexif()  # where it was taken
+    photo = run(source, watermark=WATERMARK)
+    stored = decoded(photo.jpeg)
+    assert stored.format == "JPEG" and stored.size == (400, 300) and photo.source_format == "WEBP"
+    assert near(stored.getpixel((10, 10)), RED) and near(stored.getpixel((390, 10)), BLUE)
+    assert photo.taken_at == datetime(2024, 5, 1, 2, 0, tzinfo=timezone.utc)
+    assert not stored.getexif() and b"Exif" not in photo.jpeg and b"PhoneMaker" not in photo.jpeg
+
+
+def test_a_still_gif_is_accepted_as_its_one_frame():
+    source = encode(marked((200, 150)).convert("P", palette=Image.Palette.ADAPTIVE), "GIF")
+    photo = run(source)
+    stored = decoded(photo.jpeg)
+    assert photo.source_format == "GIF" and stored.size == (200, 150)
+    assert near(stored.getpixel((5, 5)), RED) and near(stored.getpixel((190, 140)), BLUE)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP"])
+def test_an_animated_picture_is_refused_as_animated(fmt):
+    frames = [marked((80, 60), colour) for colour in (BLUE, GREY, RED)]
+    source = encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=200, loop=0)
+    assert Image.open(io.BytesIO(source)).n_frames == 3
+    error = refusal(source)
+    assert error.code == "photo_animated" and error.params == {}

@@ -126,10 +126,12 @@ TABLE = {
     "pwa.saved_scan": Row("/offline/scan", None),
     "field.open_label": Row("/s/{token}", STAFF, ok=302, ok_for=((C, 200),)),  # scans, or the cleaner's checklist
     "field.scan_done": Row("/scans/{scan}", STAFF),
+    "field.scan_map": Row("/scan/map", STAFF),
     "field.scan_by_code": (Row("/scan", STAFF), Row("/scan", STAFF, method="POST", ok=400)),  # POST: no code
     "field.submit_check": Row("/s/{token}/check", {C, L, S, M, A}, method="POST", ok=400),
     "field.report_incident": Row("/incidents/new", STAFF),
     "field.incident": Row("/incidents/{incident}", STAFF),  # their own; overseers any of their sites (tests/field)
+    "field.photo_page": Row("/photos/{photo}", STAFF),
     "field.photo": Row("/photos/{photo}.jpg", STAFF),
     "field.photo_thumb": Row("/photos/{photo}/thumb.jpg", STAFF),
     # notices (webapp/notices): {notice} is given to the person under test (see World.quality_records)

@@ -36,7 +36,7 @@ def document() -> dict:
     components = defs["$defs"]
     components["Event"] = TypeAdapter(s.Event).json_schema(ref_template=REF)
     upload = components["PhotoUpload"]
-    upload["properties"]["file"] = {"type": "string", "format": "binary", "description": "JPEG, PNG or HEIC"}
+    upload["properties"]["file"] = {"type": "string", "format": "binary", "description": "JPEG, PNG, HEIC, WebP or a still GIF"}
     upload["required"] = sorted(set(upload.get("required", [])) | {"file"})
     csrf = [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "The csrf_token from GET /api/v1/me"}]

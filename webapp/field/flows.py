@@ -82,8 +82,9 @@ def progress_of(scan: Scan, now: datetime) -> RoundStatus | None:
 def _store_photos(person: Person, uploads: list[tuple[str, bytes]], token: str | None, site_id: int | None,
                   device: str, now: datetime) -> list[str]:
     """Check every photo first, then keep them all: a bad photo keeps none."""
+    # a file picked in a form carries no device time of its own: the camera's EXIF time, if plausible, says when
     prepared = [photos.prepare(person, site_ids(person),
-                               PhotoUpload(client_uuid=key, device_id=device, token=token, site_id=site_id, device_time=now),
+                               PhotoUpload(client_uuid=key, device_id=device, token=token, site_id=site_id),
                                data, now=now)
                 for key, data in uploads]
     return [str(photos.keep(person, p, now=now)[0].client_uuid) for p in prepared]

@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.api.schemas import PhotoUpload
 from webapp.audit import record
+from webapp.domain.photo_time import exif_instant, photo_taken_at
 from webapp.domain.sync import clock_offset_s, corrected_instant
 from webapp.extensions import db
 from webapp.field import queries
 from webapp.field.services import Rejected, checkpoint_for, device_for, site_of
 from webapp.models import Checkpoint, Person, Photo, Site
-from webapp.photos import PhotoLimits, PhotoStore, ProcessedPhoto, process
+from webapp.photos import PhotoLimits, PhotoStore, ProcessedPhoto, finish, open_photo
 
 
 def photo_store() -> PhotoStore:
@@ -33,6 +34,7 @@ class Prepared:
     processed: ProcessedPhoto
     captured_at: datetime
     offset_s: float
+    watermark: list[str]
 
 
 def _place(person_sites: set[int], form: PhotoUpload) -> tuple[Site, Checkpoint | None]:
@@ -46,16 +48,25 @@ def _place(person_sites: set[int], form: PhotoUpload) -> tuple[Site, Checkpoint 
     return site_of(person_sites, form.site_id), None
 
 
+def _shift_start(person: Person, site: Site, now: datetime) -> datetime | None:
+    """When the person's shift running now at this site began (a photo from before it is not of this round)."""
+    starts = [s.starts_at for s in queries.shifts_between({site.id}, now, now) if queries.person_on(s, person)]
+    return min(starts) if starts else None
+
+
 def prepare(person: Person, person_sites: set[int], form: PhotoUpload, data: bytes, *, now: datetime) -> Prepared:
-    """Check and clean a photo, watermarked with site, checkpoint, person and local capture time; store nothing."""
+    """Check and clean a photo, watermarked with site, checkpoint, person and local time it was taken; store nothing."""
     site, checkpoint = _place(person_sites, form)
+    limits = PhotoLimits.from_config(current_app.config)
+    opened = open_photo(data, limits=limits)
     offset = clock_offset_s(form.sent_at, now) if form.sent_at else 0.0
-    captured = corrected_instant(form.device_time, offset) if form.device_time else now
+    device = corrected_instant(form.device_time, offset) if form.device_time else None
+    exif = exif_instant(opened.taken_at, opened.taken_at_local, site.timezone)
+    captured, _source = photo_taken_at(device, exif, now, _shift_start(person, site, now))
     local = captured.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m-%d %H:%M")
-    lines = [site.name, checkpoint.name if checkpoint else "", person.name, local]
-    processed = process(data, limits=PhotoLimits.from_config(current_app.config), watermark=[line for line in lines if line],
-                        font_path=current_app.config["PHOTO_FONT"])
-    return Prepared(form, site, processed, captured, offset)
+    lines = [line for line in (site.name, checkpoint.name if checkpoint else "", person.name, local) if line]
+    processed = finish(opened, limits=limits, watermark=lines, font_path=current_app.config["PHOTO_FONT"])
+    return Prepared(form, site, processed, captured, offset, lines)
 
 
 def keep(person: Person, prepared: Prepared, *, now: datetime) -> tuple[Photo, bool]:

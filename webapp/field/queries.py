@@ -20,6 +20,7 @@ from webapp.models import (
     RouteStop,
     Scan,
     Shift,
+    Site,
 )
 
 RECORD_TYPES = (Scan, CleaningCheck, Incident, Inspection)
@@ -131,3 +132,16 @@ def incident_photos(incident_ids: list[int]) -> dict[int, list[Photo]]:
                                         .order_by(Photo.captured_at, Photo.id)):
             found.setdefault(photo.incident_id, []).append(photo)
     return found
+def active_routes(site_ids: set[int]) -> list[Route]:
+    """Active routes of these sites, with their stops in order."""
+    if not site_ids:
+        return []
+    return list(db.session.scalars(select(Route).where(Route.site_id.in_(site_ids), Route.active)
+                                   .options(selectinload(Route.stops)).order_by(Route.id)))
+
+
+def sites(site_ids: set[int]) -> list[Site]:
+    """These sites, by id."""
+    if not site_ids:
+        return []
+    return list(db.session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.id)))

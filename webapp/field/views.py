@@ -1,7 +1,7 @@
 """Phone pages for the field: a label's URL records a scan or opens the cleaning check; incidents; photos."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from webapp import clock
 from webapp.access import ALL_ROLES, OVERSIGHT, allow, site_ids
 from webapp.domain.errors import DomainError
 from webapp.field import flows, forms, queries
+from webapp.field.scan_map import scan_maps
 from webapp.field.services import CLEANING_ROLES, Rejected
 from webapp.i18n import domain_message
 from webapp.pwa.client import nfc_targets
@@ -53,7 +54,18 @@ def scan_done(scan_id: int):
     if scan is None or not flows.may_see(current_user, scan.person_id, scan.site_id):
         abort(404)
     off_shift = scan.shift is not None and not queries.person_on(scan.shift, scan.person)
-    return render("field/scan_done.html", scan=scan, progress=flows.progress_of(scan, clock.now()), off_shift=off_shift)
+    return render("field/scan_done.html", "field/_scan_confirmation.html", scan=scan,
+                  progress=flows.progress_of(scan, clock.now()), off_shift=off_shift)
+
+
+@bp.route("/scan/map")
+@allow(ALL_ROLES)
+def scan_map():
+    """What the phone keeps to confirm scans without signal: per site, token hashes (never tokens), routes, rounds."""
+    now = clock.now()
+    response = jsonify({"made_at": now.isoformat(), "sites": scan_maps(current_user, now)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/scan", methods=["GET", "POST"])
@@ -124,6 +136,11 @@ def incident(incident_id: int):
         abort(404)
     return render("field/incident_page.html", incident=found, photos=queries.incident_photos([found.id]).get(found.id, []),
                   oversee=current_user.role in OVERSIGHT)
+@bp.route("/photos/<int:photo_id>")
+@allow(ALL_ROLES)
+def photo_page(photo_id: int):
+    """A photo with where, who, and when it was taken and received, in the site's time."""
+    return render("field/photo.html", photo=flows.photo_for(current_user, photo_id))
 
 
 @bp.route("/photos/<int:photo_id>.jpg")

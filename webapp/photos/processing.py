@@ -22,8 +22,10 @@ pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_image
 
 MB = 1024 * 1024
 # Pillow's format name -> ours. Pillow calls a JPEG with several pictures in it (Ultra HDR, some Samsungs) MPO.
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "HEIF": "HEIF"}
-ERROR_CODES = ("photo_too_large", "photo_not_an_image", "photo_unsupported", "photo_truncated", "photo_too_many_pixels")
+# WebP (what some Android cameras and chat apps write) and a still GIF (its only frame) are accepted too.
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "HEIF": "HEIF", "WEBP": "WEBP", "GIF": "GIF"}
+ERROR_CODES = ("photo_too_large", "photo_not_an_image", "photo_unsupported", "photo_truncated", "photo_too_many_pixels",
+               "photo_animated")
 
 # Pillow's decoders raise a zoo of exception types on hostile or damaged input.
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
@@ -81,15 +83,39 @@ class ProcessedPhoto:
     height: int
     taken_at: datetime | None
     taken_at_local: datetime | None
-    source_format: str  # JPEG, PNG or HEIF
+    source_format: str  # JPEG, PNG, HEIF, WEBP or GIF
+
+
+@dataclass(frozen=True)
+class OpenedPhoto:
+    """An upload verified and decoded, with what its metadata says, before anything is made of it."""
+
+    image: Image.Image
+    source_format: str
+    orientation: int
+    taken_at: datetime | None
+    taken_at_local: datetime | None
 
 
 def process(data: bytes, *, limits: PhotoLimits, watermark: list[str] | None, font_path: str) -> ProcessedPhoto:
     """Verify an uploaded picture and make the stored photo and its thumbnail from it."""
     if watermark:
         _check_font(font_path)  # a missing font is the server's fault: say so before doing any work
+    return finish(open_photo(data, limits=limits), limits=limits, watermark=watermark, font_path=font_path)
+
+
+def open_photo(data: bytes, *, limits: PhotoLimits) -> OpenedPhoto:
+    """Verify and decode an upload and read its orientation and capture time (the watermark may depend on it)."""
     image, source_format = _open_verified(data, limits)
     orientation, taken_at, taken_at_local = _read_metadata(image)
+    return OpenedPhoto(image, source_format, orientation, taken_at, taken_at_local)
+
+
+def finish(opened: OpenedPhoto, *, limits: PhotoLimits, watermark: list[str] | None, font_path: str) -> ProcessedPhoto:
+    """Make the stored photo (upright, sRGB, scaled, watermarked, stripped) and its thumbnail."""
+    if watermark:
+        _check_font(font_path)
+    image, orientation = opened.image, opened.orientation
     icc = image.info.get("icc_profile")
     image = _fit(_normalise(image), limits.long_side)
     if orientation in _TRANSPOSE:  # after scaling: cheaper; HEIF pixels arrive upright with orientation 1
@@ -106,9 +132,9 @@ def process(data: bytes, *, limits: PhotoLimits, watermark: list[str] | None, fo
         sha256=hashlib.sha256(jpeg).hexdigest(),
         width=image.width,
         height=image.height,
-        taken_at=taken_at,
-        taken_at_local=taken_at_local,
-        source_format=source_format,
+        taken_at=opened.taken_at,
+        taken_at_local=opened.taken_at_local,
+        source_format=opened.source_format,
     )
 
 
@@ -130,6 +156,8 @@ def _open_verified(data: bytes, limits: PhotoLimits) -> tuple[Image.Image, str]:
             raise _unreadable(data) from None
         if image.format not in ACCEPTED_FORMATS:
             raise PhotoError("photo_unsupported", format=image.format or "?")
+        if getattr(image, "n_frames", 1) > 1 and image.format in ("GIF", "WEBP"):
+            raise PhotoError("photo_animated")  # which frame would be the evidence? ask for a photo
         width, height = image.size
         if width * height > max_pixels:
             raise _too_many_pixels(width * height, max_pixels)
@@ -147,7 +175,8 @@ def _open_verified(data: bytes, limits: PhotoLimits) -> tuple[Image.Image, str]:
 
 def _unreadable(data: bytes) -> PhotoError:
     """A file Pillow cannot open: damaged if it starts like a photo we accept, else not a photo at all."""
-    looks_like_photo = data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or _is_heif(data)
+    looks_like_photo = (data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
+                        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP") or _is_heif(data))
     return PhotoError("photo_truncated" if looks_like_photo else "photo_not_an_image")
 
 

@@ -44,6 +44,14 @@ def _words() -> dict[str, str]:
         "saved_here": _("Saved on this phone. It is sent as soon as there is signal."),
         "scanned_at": _("Scanned at %(time)s.", time="{time}"),
         "back_home": _("Back to my page"),
+        # a scan's confirmation worked out on the phone (static/js/confirmation.js), as the label page words it
+        "round_progress": _("%(done)s of %(total)s checkpoints visited", done="{done}", total="{total}"),
+        "next": _("Next"), "walk": _("%(minutes)s min walk", minutes="{minutes}"),
+        "finish_by": _("Finish the round by %(time)s", time="{time}"), "round_complete": _("Round complete."),
+        "no_round": _("No round of your shift is due at this checkpoint now; the scan is kept."),
+        "code_label": _("Code"),
+        "unknown_label": _("This label is not on this phone's list yet: the scan is kept and checked when there is signal."),
+        "resume": _("Continue scanning"),
     }
 
 
