@@ -44,13 +44,29 @@ SMALL_TARGETS_JS = """(min) => {
   return out;
 }"""
 
-RADIO_LABELS_JS = """() => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')].filter(i => {
-  // a box's label text must sit beside it, not above or below: the label's text and the box share a line
-  const label = i.closest('label');
-  if (!label || label.getBoundingClientRect().height === 0) return false;
-  const box = i.getBoundingClientRect(), whole = label.getBoundingClientRect();
-  return box.top > whole.top + whole.height / 2 || box.bottom < whole.top + whole.height / 2 - 2 && whole.height > 60;
-}).map(i => i.name + '=' + i.value)"""
+RADIO_LABELS_JS = """() => {
+  // a radio or check box sits beside the first line of its label's words, never above or below them
+  const firstLine = (label) => {
+    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      if (rects.length) return rects[0];
+    }
+    return null;
+  };
+  const out = [];
+  for (const box of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const label = box.closest('label') || (box.id && document.querySelector(`label[for="${box.id}"]`));
+    const b = box.getBoundingClientRect();
+    if (!label || b.height === 0) continue;
+    const t = firstLine(label);
+    if (t && !(b.bottom > t.top && b.top < t.bottom)) out.push(`${box.name}=${box.value}`);
+  }
+  return out;
+}"""
 
 
 def _menu(page) -> list[str]:
@@ -111,8 +127,15 @@ def test_a_managers_desktop_pages_keep_the_full_menu_in_one_bar(live_server, ope
     tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
     assert len(tops) == 1, f"the desktop menu wraps onto {len(tops)} lines"
     assert page.locator(".topbar .who").is_visible() and page.locator("form.language button").count() == 2
-    for path in ("/sites/", f"/sites/{live_server.site_ids['CHG']}/reports?period=month", "/setup/"):
+    boxes = {}
+    chg = live_server.site_ids["CHG"]
+    for path in ("/sites/", f"/sites/{chg}/reports?period=month", "/setup/", f"/sites/{chg}/setup/checkpoints",
+                 f"/sites/{chg}/labels", "/notices", "/orders"):
         assert tab.goto(path).status == 200, path
         tab.assert_no_horizontal_scroll(path)
+        small = [t for t in page.evaluate(SMALL_TARGETS_JS, MIN_TAP) if t.startswith(("input[checkbox]", "input[radio]", "select"))]
+        if small:
+            boxes[path] = small
+    assert boxes == {}, f"check boxes, radios or selects under {MIN_TAP} px on a desktop: {boxes}"
     page.screenshot(path=str(shots / "desktop-manager-report.png"), full_page=True)
     assert tab.errors == []
