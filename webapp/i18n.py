@@ -330,6 +330,18 @@ def local_date(day: date | datetime | str | None, tz_name: str | None = None) ->
     return format_date(day, pattern, locale=locale)
 
 
+def record_time(text: str | None) -> str:
+    """A local time as a sealed handover record holds it ("2026-11-25 08:00"), written in the one date format."""
+    if not text:
+        return "—"
+    try:
+        local = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+    pattern, locale = _pattern(DATETIME_PATTERNS)
+    return format_datetime(local, pattern, locale=locale)
+
+
 def month_name(day: date) -> str:
     """A month (given by any of its days) in the person's language."""
     pattern, locale = _pattern(MONTH_PATTERNS)
@@ -389,6 +401,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["site_clock"] = site_clock
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["month_name"] = month_name
+    app.jinja_env.filters["record_time"] = record_time
     app.jinja_env.filters["period_label"] = period_label
     app.jinja_env.filters["zone_name"] = zone_name
     app.jinja_env.filters["duration"] = duration
