@@ -111,6 +111,17 @@ def test_the_main_action_is_above_the_fold_and_every_menu_page_has_big_targets(l
         if found := page.evaluate(RADIO_LABELS_JS):
             beside[path] = found
         page.screenshot(path=str(shots / _shot_name(login, path, lang)), full_page=True)
+    if login == "supervisor":  # the inspection sheet itself (its pass/fail radios) is two taps past the menu
+        tab.goto("/inspections/new")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        with page.expect_navigation():
+            page.locator("main a.button.wide").first.click()
+        assert page.locator("main input[type=radio]").count() >= 4, f"no inspection sheet at {page.url}"
+        for name, found in (("small", page.evaluate(SMALL_TARGETS_JS, MIN_TAP)), ("beside", page.evaluate(RADIO_LABELS_JS))):
+            if found:
+                (small if name == "small" else beside)[tab.path + " (sheet)"] = found
+        page.screenshot(path=str(shots / _shot_name(login, "inspection-sheet", lang)), full_page=True)
     assert small == {}, f"{login} ({lang}): targets under {MIN_TAP}x{MIN_TAP} px: {small}"
     assert beside == {}, f"{login} ({lang}): boxes whose label is not beside them: {beside}"
     assert tab.errors == [], f"{login} ({lang}): console errors"
