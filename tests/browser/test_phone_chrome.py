@@ -3,6 +3,7 @@ page it reaches from its menu has tap targets of at least 44×44 CSS px; a manag
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -75,8 +76,8 @@ def _menu(page) -> list[str]:
     return list(dict.fromkeys(hrefs))
 
 
-def _shot_name(login: str, path: str, lang: str) -> str:
-    return f"phone-{login}-{re.sub(r'[^a-z0-9]+', '-', path.lower()).strip('-') or 'home'}-{lang}.png"
+def _shot_name(login: str, path: str, lang: str, device: str = "phone") -> str:
+    return f"{device}-{login}-{re.sub(r'[^a-z0-9]+', '-', path.lower()).strip('-') or 'home'}-{lang}.png"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -147,6 +148,6 @@ def test_a_managers_desktop_pages_keep_the_full_menu_in_one_bar(live_server, ope
         small = [t for t in page.evaluate(SMALL_TARGETS_JS, MIN_TAP) if t.startswith(("input[checkbox]", "input[radio]", "select"))]
         if small:
             boxes[path] = small
+        page.screenshot(path=str(shots / _shot_name("manager", urlsplit(path).path, "zh", "desktop")), full_page=True)
     assert boxes == {}, f"check boxes, radios or selects under {MIN_TAP} px on a desktop: {boxes}"
-    page.screenshot(path=str(shots / "desktop-manager-report.png"), full_page=True)
     assert tab.errors == []
