@@ -301,6 +301,7 @@ def select_locale() -> str:
 # One way to write a day per language, on every page, export and PDF (never 2026/12/05 here and 2026-12-05 there)
 DATE_PATTERNS = {"zh": "yyyy/MM/dd", "en": "d MMM yyyy"}
 MONTH_PATTERNS = {"zh": "yyyy/MM", "en": "MMM yyyy"}
+SHORT_DAY_PATTERNS = {"zh": "MM/dd", "en": "d MMM"}  # a day within a period already named, e.g. on a chart's axis
 DATETIME_PATTERNS = {k: v + " HH:mm" for k, v in DATE_PATTERNS.items()}  # 24-hour clock, as on site
 CHINA_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi", "PRC"}
 
@@ -340,6 +341,12 @@ def record_time(text: str | None) -> str:
         return text
     pattern, locale = _pattern(DATETIME_PATTERNS)
     return format_datetime(local, pattern, locale=locale)
+
+
+def short_day(day: date) -> str:
+    """A day without its year, in the person's language (11/25, 25 Nov)."""
+    pattern, locale = _pattern(SHORT_DAY_PATTERNS)
+    return format_date(day, pattern, locale=locale)
 
 
 def month_name(day: date) -> str:
