@@ -219,6 +219,9 @@ def test_the_report_names_the_zone_humanises_durations_and_shows_what_folded_sec
     summaries = re.findall(r'<details class="more"><summary>([^<]+)<span class="count">\((\d+)\)</span></summary>', html)
     assert len(summaries) == 3 and all(int(n) > 0 for _name, n in summaries), summaries
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), re.findall(r".{20}\d{4}-\d{2}-\d{2}.{20}", text)
+    # asked on Wednesday 25 November, this week runs Monday to today: never into Thursday
+    week = _visible(client.get(f"/sites/{demo['CHG']}/reports?period=week").get_data(as_text=True))
+    assert "服务报告 · 翠湖花园 · 2026/11/23 – 2026/11/25" in week and "2026/11/26" not in week
 
 
 def test_in_english_the_report_says_hours_and_the_zones_name(app, demo):
