@@ -1,15 +1,17 @@
 """Languages (Simplified Chinese first, English second), translated labels and site-local time formatting."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_name
+from babel.numbers import format_decimal
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.domain.durations import humanize_minutes
 from webapp.domain.errors import DomainError
 from webapp.extensions import babel
 from webapp.models import AreaKind, IncidentKind, Purpose, Role, Severity
@@ -157,6 +159,7 @@ DOMAIN_MESSAGES = {
     "report_bad_date": _l("Not a date: %(value)s (write it as 2026-11-25)"),
     "report_dates_missing": _l("Choose both the first and the last day of the period."),
     "report_dates_reversed": _l("The period ends (%(last)s) before it begins (%(first)s)."),
+    "report_in_future": _l("This period begins on %(first)s, after today (%(today)s): a report counts days gone by."),
     "report_period_too_long": _l("A report covers at most %(days)s days: choose a shorter period."),
     "report_bad_photos": _l("Photos per section: a number from 0 to %(most)s, not %(value)s."),
     "report_bad_figure": _l("This report has no such figure."),
@@ -176,7 +179,8 @@ def domain_message(error: DomainError) -> str:
 def message_for(code: str, params: dict) -> str:
     """The translated message for an error code and its parameters."""
     template = DOMAIN_MESSAGES.get(code)
-    return str(template) % params if template else code
+    days = {k: local_date(v) for k, v in params.items() if isinstance(v, date) and not isinstance(v, datetime)}
+    return str(template) % {**params, **days} if template else code
 
 
 GROUP_LABELS = {
@@ -225,24 +229,39 @@ GROUP_LABELS = {
 }
 
 
-GAP_MESSAGES = {
+GAP_MESSAGES: dict[str, object] = {  # a sentence, or a function choosing the plural form by a count of the gap
     "round_not_started": _l("The %(opens)s round of %(route)s was not started (window %(opens)s–%(closes)s, grace until %(late_after)s)."),
     "round_incomplete": _l("The %(opens)s round of %(route)s is incomplete: %(visited)s of %(total)s checkpoints scanned, %(missing)s missing."),
     "checkpoint_missed": _l("%(checkpoint)s was not scanned in the %(opens)s round of %(route)s."),
     "round_started_late": _l("The %(opens)s round of %(route)s started at %(started)s, %(minutes)s min after its window closed at %(closes)s."),
     "round_started_early": _l("The %(opens)s round of %(route)s started at %(started)s, %(minutes)s min before its window opened."),
-    "out_of_order": _l("%(count)s checkpoint(s) of the %(opens)s round of %(route)s scanned out of the route's order, first %(checkpoint)s at %(at)s."),
+    "out_of_order": lambda p: ngettext(
+        "%(count)s checkpoint of the %(opens)s round of %(route)s scanned out of the route's order, first %(checkpoint)s at %(at)s.",
+        "%(count)s checkpoints of the %(opens)s round of %(route)s scanned out of the route's order, first %(checkpoint)s at %(at)s.",
+        p["count"], **p),
     "too_fast": _l("%(from_checkpoint)s (%(from_at)s) to %(to_checkpoint)s (%(to_at)s) took %(minutes_taken)s min; the route needs at least %(minutes_needed)s min."),
-    "burst": _l("%(count)s scans in %(minutes)s min (%(from)s–%(to)s) at %(checkpoints)s checkpoint(s)."),
+    "burst": lambda p: ngettext("%(count)s scans in %(minutes)s min (%(from)s–%(to)s) at %(checkpoints)s checkpoint.",
+                                "%(count)s scans in %(minutes)s min (%(from)s–%(to)s) at %(checkpoints)s checkpoints.",
+                                p["checkpoints"], **p),
     "duplicate_scan": _l("%(checkpoint)s scanned %(count)s times within %(minutes)s min from %(at)s."),
     "photo_missing_scan": _l("The scan of %(checkpoint)s at %(at)s has no photo; this checkpoint requires one."),
     "photo_missing_check": _l("The cleaning check of %(checkpoint)s at %(at)s has no photo; this checkpoint requires one."),
     "cleaning_missed": _l("No cleaning check of %(checkpoint)s in its %(opens)s–%(closes)s window."),
     "cleaning_late": _l("%(checkpoint)s was checked at %(at)s, %(minutes)s min after its window closed at %(closes)s."),
-    "cleaning_failed": _l("The cleaning check of %(checkpoint)s at %(at)s failed %(count)s item(s): %(items)s."),
-    "not_on_shift": _l("%(count)s record(s) between %(from)s and %(to)s by someone not on this shift."),
-    "clock_ahead": _l("A phone's clock was %(minutes)s min fast (%(count)s record(s) from %(from)s); their times were corrected."),
-    "clock_behind": _l("A phone's clock was %(minutes)s min slow (%(count)s record(s) from %(from)s); their times were corrected."),
+    "cleaning_failed": lambda p: ngettext("The cleaning check of %(checkpoint)s at %(at)s failed %(count)s item: %(items)s.",
+                                          "The cleaning check of %(checkpoint)s at %(at)s failed %(count)s items: %(items)s.",
+                                          p["count"], **p),
+    "not_on_shift": lambda p: ngettext("%(count)s record between %(from)s and %(to)s by someone not on this shift.",
+                                       "%(count)s records between %(from)s and %(to)s by someone not on this shift.",
+                                       p["count"], **p),
+    "clock_ahead": lambda p: ngettext(
+        "A phone's clock was %(minutes)s min fast (%(count)s record from %(from)s); its time was corrected.",
+        "A phone's clock was %(minutes)s min fast (%(count)s records from %(from)s); their times were corrected.",
+        p["count"], **p),
+    "clock_behind": lambda p: ngettext(
+        "A phone's clock was %(minutes)s min slow (%(count)s record from %(from)s); its time was corrected.",
+        "A phone's clock was %(minutes)s min slow (%(count)s records from %(from)s); their times were corrected.",
+        p["count"], **p),
     "outside_radius": _l("%(checkpoint)s was scanned at %(at)s from %(distance_m)s m away (allowed %(radius_m)s m, accuracy ±%(accuracy_m)s m)."),
     "no_activity": _l("No scan at all from %(from)s to %(to)s (%(minutes)s min)."),
     "no_activity_ongoing": _l("No scan at all since %(from)s (%(minutes)s min so far)."),
@@ -253,9 +272,11 @@ def gap_sentence(code: str, params: dict) -> str:
     """The one-line explanation of a gap in the person's language."""
     template = GAP_MESSAGES.get(code)
     try:
+        if callable(template):
+            return template(params)
         return str(template) % params if template else code
     except (KeyError, TypeError, ValueError):
-        return str(template)
+        return code if callable(template) else str(template)
 
 
 def label_of(group: str, value: str) -> str:
@@ -281,16 +302,99 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-DATETIME_PATTERNS = {"zh": "yyyy/MM/dd HH:mm", "en": "d MMM yyyy HH:mm"}  # 24-hour clock, as on site
+# One way to write a day per language, on every page, export and PDF (never 2026/12/05 here and 2026-12-05 there)
+DATE_PATTERNS = {"zh": "yyyy/MM/dd", "en": "d MMM yyyy"}
+MONTH_PATTERNS = {"zh": "yyyy/MM", "en": "MMM yyyy"}
+SHORT_DAY_PATTERNS = {"zh": "MM/dd", "en": "d MMM"}  # a day within a period already named, e.g. on a chart's axis
+DATETIME_PATTERNS = {k: v + " HH:mm" for k, v in DATE_PATTERNS.items()}  # 24-hour clock, as on site
+CHINA_ZONES = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi", "PRC"}
+
+
+def _pattern(patterns: dict[str, str]) -> tuple[str, str]:
+    locale = str(get_locale())
+    return patterns.get(locale, patterns["zh"]), locale
 
 
 def site_time(instant: datetime | None, tz_name: str) -> str:
     """An instant shown as the site's clocks show it, in the person's language."""
     if instant is None:
         return "—"
-    locale = str(get_locale())
-    return format_datetime(instant, DATETIME_PATTERNS.get(locale, DATETIME_PATTERNS["zh"]), tzinfo=ZoneInfo(tz_name),
-                           locale=locale)
+    pattern, locale = _pattern(DATETIME_PATTERNS)
+    return format_datetime(instant, pattern, tzinfo=ZoneInfo(tz_name), locale=locale)
+
+
+def local_date(day: date | datetime | str | None, tz_name: str | None = None) -> str:
+    """A day (a date, an ISO date text, or an instant seen in the site's zone) in the person's language."""
+    if day is None or day == "":
+        return "—"
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if isinstance(day, datetime):
+        day = day.astimezone(ZoneInfo(tz_name)).date() if tz_name else day.date()
+    pattern, locale = _pattern(DATE_PATTERNS)
+    return format_date(day, pattern, locale=locale)
+
+
+def record_time(text: str | None) -> str:
+    """A local time as a sealed handover record holds it ("2026-11-25 08:00"), written in the one date format."""
+    if not text:
+        return "—"
+    try:
+        local = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+    pattern, locale = _pattern(DATETIME_PATTERNS)
+    return format_datetime(local, pattern, locale=locale)
+
+
+def short_day(day: date) -> str:
+    """A day without its year, in the person's language (11/25, 25 Nov)."""
+    pattern, locale = _pattern(SHORT_DAY_PATTERNS)
+    return format_date(day, pattern, locale=locale)
+
+
+def month_name(day: date) -> str:
+    """A month (given by any of its days) in the person's language."""
+    pattern, locale = _pattern(MONTH_PATTERNS)
+    return format_date(day, pattern, locale=locale)
+
+
+def date_span(first: date | str | None, last: date | str | None) -> str:
+    """The days from first to last, both in the one date format."""
+    return local_date(first) if first == last else f"{local_date(first)} – {local_date(last)}"
+
+
+def period_label(period) -> str:
+    """A report's period (webapp.domain.reports.Period): a day, a month, or its first and last days."""
+    if period.kind == "day":
+        return local_date(period.first)
+    if period.kind == "month" and period.first.day == 1 and (period.last + timedelta(days=1)).day == 1:
+        return month_name(period.first)
+    return date_span(period.first, period.last)
+
+
+def zone_name(tz_name: str) -> str:
+    """A site's time zone as people call it ("北京时间", "Central European Time"), never its IANA name."""
+    if tz_name in CHINA_ZONES:
+        return str(_l("Beijing time"))
+    try:
+        return get_timezone_name(ZoneInfo(tz_name), width="long", locale=str(get_locale()))
+    except (LookupError, ValueError):
+        return tz_name
+
+
+def duration(minutes: float | None) -> str:
+    """A length of time in words of the person's language ("5 小时", "45 minutes"); "—" when there is none."""
+    d = humanize_minutes(minutes)
+    if d is None:
+        return "—"
+    amount = format_decimal(d.amount, locale=str(get_locale()))
+    n = d.amount if isinstance(d.amount, int) else 2  # gettext chooses by a whole number; 1.5 reads as a plural
+    if d.unit == "minute":
+        return ngettext("%(amount)s minute", "%(amount)s minutes", n, amount=amount)
+    if d.unit == "hour":
+        return ngettext("%(amount)s hour", "%(amount)s hours", n, amount=amount)
+    return ngettext("%(amount)s day", "%(amount)s days", n, amount=amount)
 
 
 def site_clock(instant: datetime | None, tz_name: str) -> str:
@@ -306,6 +410,13 @@ def init_app(app) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["site_time"] = site_time
     app.jinja_env.filters["site_clock"] = site_clock
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["month_name"] = month_name
+    app.jinja_env.filters["record_time"] = record_time
+    app.jinja_env.filters["period_label"] = period_label
+    app.jinja_env.filters["zone_name"] = zone_name
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.globals["date_span"] = date_span
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["label_of"] = label_of
     app.jinja_env.globals["gap_sentence"] = gap_sentence

@@ -19,7 +19,7 @@ from webapp.domain.timezones import local_to_utc, shift_window, zone
 
 TZ = "Asia/Shanghai"
 SH = zone(TZ)
-NOV = rules.parse_period("month", "2026-11-17", None, None, TZ, date(2026, 11, 25))
+NOV = rules.parse_period("month", "2026-11-17", None, None, TZ, date(2026, 12, 5))  # asked once November is over
 GATE, LOBBY, TOILETS = 1, 2, 3
 LEAD, GUARD, CLEANER = 7, 5, 6
 GUARD_PHONE, CLEANER_PHONE = 50, 60
@@ -81,12 +81,30 @@ def _facts() -> rules.Facts:
 def test_a_month_is_the_sites_calendar_month_and_a_week_runs_monday_to_sunday():
     assert (NOV.start, NOV.end) == (datetime.fromisoformat("2026-10-31T16:00:00+00:00"),
                                     datetime.fromisoformat("2026-11-30T16:00:00+00:00"))
-    week = rules.parse_period("week", "2026-11-25", None, None, TZ, date(2026, 11, 25))
-    assert (week.first, week.last) == (date(2026, 11, 23), date(2026, 11, 29))
+    week = rules.parse_period("week", "2026-11-18", None, None, TZ, date(2026, 11, 25))
+    assert (week.first, week.last) == (date(2026, 11, 16), date(2026, 11, 22))
     day = rules.parse_period("day", None, None, None, TZ, date(2026, 11, 25))
     assert (day.first, day.last, day.label) == (date(2026, 11, 25), date(2026, 11, 25), "2026-11-25")
     custom = rules.parse_period("custom", None, "2026-11-10", "2026-11-12", TZ, date(2026, 11, 25))
     assert len(custom.days()) == 3 and custom.args() == {"period": "custom", "from": "2026-11-10", "to": "2026-11-12"}
+
+
+@pytest.mark.parametrize("kind,day", [("week", None), ("week", "2026-11-26"), ("month", None), ("month", "2026-11-02")])
+def test_this_week_and_this_month_end_today_in_the_sites_zone_never_tomorrow(kind, day):
+    today = date(2026, 11, 25)  # a Wednesday: the middle of its week
+    period = rules.parse_period(kind, day, None, None, TZ, today)
+    assert period.last == today and period.days()[-1] == today
+    assert period.first == (date(2026, 11, 23) if kind == "week" else date(2026, 11, 1))
+    assert period.end == datetime.fromisoformat("2026-11-25T16:00:00+00:00")  # midnight ending the 25th in Shanghai
+    assert period.args() == {"period": kind, "date": period.first.isoformat()}  # asked again, the same days
+
+
+def test_a_custom_period_reaching_past_today_stops_today_and_one_wholly_to_come_is_refused():
+    today = date(2026, 11, 25)
+    assert rules.parse_period("custom", None, "2026-11-20", "2026-12-10", TZ, today).last == today
+    with pytest.raises(DomainError) as refused:
+        rules.parse_period("day", "2026-11-26", None, None, TZ, today)
+    assert refused.value.code == "report_in_future" and refused.value.params["first"] == date(2026, 11, 26)
 
 
 @pytest.mark.parametrize("kind,day,first,last,code", [

@@ -88,7 +88,7 @@ def test_replaced_and_inactive_labels_are_refused_with_their_reason(world, app):
     phone = Phone(app, "manager")  # works at site A only
     body = phone.sync([scan_event(old, phone.clock()), scan_event("fresh-token-after-reissue", phone.clock())]).get_json()
     assert [r["status"] for r in body["results"]] == ["rejected", "created"]
-    assert body["results"][0]["message"] == "该标签已于 2026-11-20 更换，不再有效。请扫描新标签。"
+    assert body["results"][0]["message"] == "该标签已于 2026/11/20 更换，不再有效。请扫描新标签。"
     admin = Phone(app, "admin")
     body = admin.sync([scan_event(world.checkpoint_b.token, admin.clock())]).get_json()
     assert body["results"][0]["reason"] == "checkpoint_inactive"

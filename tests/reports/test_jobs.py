@@ -83,7 +83,7 @@ def test_a_manager_generates_a_report_and_gets_its_pdf_and_spreadsheet(app, worl
     assert report.finished_at is not None and jobs.file_path(report, "pdf").is_file()
     assert jobs.file_path(report, "xlsx").is_file()
     page = client.get(f"/sites/{world.site_a.id}/generated-reports").get_data(as_text=True)
-    assert "每周巡检报告" in page and "2026-11-16" in page and "manager 名字" in page and "发布给客户" in page
+    assert "每周巡检报告" in page and "2026/11/16 – 2026/11/22" in page and "manager 名字" in page and "发布给客户" in page
     assert "hx-trigger" not in page  # nothing is being built: no polling
 
     pdf = client.get(f"/sites/{world.site_a.id}/generated-reports/{report.id}.pdf")

@@ -54,7 +54,7 @@ def test_a_manager_sees_every_section_with_its_figures_and_charts(app, demo):
     client = _client(app, "manager", "Rounds-manager-1")
     page = client.get(f"/sites/{demo['CHG']}/reports?{MONTH}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "服务报告 · 翠湖花园 · 2026-11" in html
+    assert page.status_code == 200 and "服务报告 · 翠湖花园 · 2026/11/01 – 2026/11/25" in html  # November so far: it ends today
     for section in ("patrol", "cleaning", "repairs", "quality", "handovers"):
         assert f'id="{section}"' in html, section
     figures = _figures(html)
@@ -91,8 +91,8 @@ def test_a_figures_drill_down_lists_exactly_the_records_it_counts(app, demo):
 
 def test_a_week_and_a_custom_period_show_their_own_days(app, demo):
     client = _client(app, "supervisor", "Rounds-super-1")
-    week = client.get(f"/sites/{demo['CHG']}/reports?period=week&date=2026-11-25").get_data(as_text=True)
-    assert "2026-11-23 – 2026-11-29" in week
+    week = client.get(f"/sites/{demo['CHG']}/reports?period=week&date=2026-11-18").get_data(as_text=True)
+    assert "2026/11/16 – 2026/11/22" in week
     month_due = int(_figures(client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True))["patrol.rounds_due"])
     day = client.get(f"/sites/{demo['CHG']}/reports?period=custom&from=2026-11-20&to=2026-11-20").get_data(as_text=True)
     assert 0 < int(_figures(day)["patrol.rounds_due"]) < month_due
@@ -196,3 +196,41 @@ def test_the_pdf_carries_the_chosen_number_of_watermarked_evidence_photos(app, d
         return sum(len(list(pdf[i].get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]))) for i in range(len(pdf)))
 
     assert images(1) == images(0) + 1  # the incident's photo, in the incidents and repairs section
+
+
+VISIBLE_TEXT = re.compile(r">([^<]+)<")
+
+
+def _visible(html: str) -> str:
+    """The text a person reads (not attributes, not the charts' JSON)."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    return " ".join(t.strip() for t in VISIBLE_TEXT.findall(html) if t.strip())
+
+
+def test_the_report_names_the_zone_humanises_durations_and_shows_what_folded_sections_hold(app, demo):
+    client = _client(app, "manager", "Rounds-manager-1")
+    html = client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True)
+    text = _visible(html)
+    assert "Asia/Shanghai" not in text and "北京时间" in text
+    respond = re.search(r'data-figure="repairs.respond_minutes" href="[^"]+">([^<]*)</a>', html).group(1)
+    close = re.search(r'data-figure="repairs.close_hours" href="[^"]+">([^<]*)</a>', html).group(1)
+    for shown in (respond, close):
+        assert re.fullmatch(r"\d+(\.\d)? (分钟|小时|天)", shown), shown
+    summaries = re.findall(r'<details class="more"><summary>([^<]+)<span class="count">\((\d+)\)</span></summary>', html)
+    assert len(summaries) == 3 and all(int(n) > 0 for _name, n in summaries), summaries
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), re.findall(r".{20}\d{4}-\d{2}-\d{2}.{20}", text)
+    # asked on Wednesday 25 November, this week runs Monday to today: never into Thursday
+    week = _visible(client.get(f"/sites/{demo['CHG']}/reports?period=week").get_data(as_text=True))
+    assert "服务报告 · 翠湖花园 · 2026/11/23 – 2026/11/25" in week and "2026/11/26" not in week
+
+
+def test_in_english_the_report_says_hours_and_the_zones_name(app, demo):
+    from webapp.models import Person
+    db.session.scalar(select(Person).where(Person.login == "manager")).language = "en"
+    db.session.commit()
+    client = _client(app, "manager", "Rounds-manager-1")
+    html = client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True)
+    text = _visible(html)
+    assert "Beijing time" in text and "Asia/Shanghai" not in text
+    assert re.search(r'data-figure="repairs.respond_minutes" href="[^"]+">\d+(\.\d)? (minutes?|hours?|days?)</a>', html)
+    assert "1 Nov 2026 – 25 Nov 2026" in text  # November so far, in the one English date format

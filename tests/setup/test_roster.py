@@ -58,7 +58,7 @@ def test_rostering_a_night_shift_stores_its_instants_across_midnight(manager, wo
     assert entry.site_id == world.site_a.id and detail["day"] == "2026-11-25"
 
     week = manager.get(f"/sites/{world.site_a.id}/setup/roster?week=2026-11-25")
-    assert week.status_code == 200 and "2026-11-23 起的一周" in text(week.get_data(as_text=True))
+    assert week.status_code == 200 and "2026/11/23 起的一周" in text(week.get_data(as_text=True))
 
     manager.post(url, {"lead_id": str(world.people["lead"].id), "staff_ids": [str(world.people["guard"].id)]}, hx=True)
     assert _shifts()[0][3] == ["guard"]

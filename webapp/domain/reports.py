@@ -97,7 +97,15 @@ def _day(text: str | None, name: str) -> date | None:
 
 
 def parse_period(kind: str | None, day: str | None, first: str | None, last: str | None, tz: str, today: date) -> Period:
-    """The period asked for: ?period=day|week|month&date=… (by default the one holding today), or custom from/to."""
+    """The period asked for, ending at today at the latest (a report never counts days still to come)."""
+    period = _asked_period(kind, day, first, last, tz, today)
+    if period.first > today:
+        raise DomainError("report_in_future", first=period.first, today=today)
+    return period if period.last <= today else Period(period.kind, period.first, today, tz)
+
+
+def _asked_period(kind: str | None, day: str | None, first: str | None, last: str | None, tz: str, today: date) -> Period:
+    """?period=day|week|month&date=… (by default the one holding today), or custom from/to, as asked."""
     kind = (kind or "month").strip()
     if kind not in PERIODS:
         raise DomainError("report_bad_period", value=kind[:20])
@@ -107,7 +115,7 @@ def parse_period(kind: str | None, day: str | None, first: str | None, last: str
         if start is None or end is None:
             raise DomainError("report_dates_missing")
         if end < start:
-            raise DomainError("report_dates_reversed", first=start.isoformat(), last=end.isoformat())
+            raise DomainError("report_dates_reversed", first=start, last=end)
         if (end - start).days + 1 > MAX_DAYS:
             raise DomainError("report_period_too_long", days=MAX_DAYS)
         return Period("custom", start, end, tz)

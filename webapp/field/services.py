@@ -126,8 +126,8 @@ def checkpoint_for(token: str, checkpoints: dict[str, Checkpoint], retired: dict
     if checkpoint is None:
         replaced = retired.get(token)
         if replaced is not None:
-            when = replaced.retired_at.astimezone(ZoneInfo(replaced.checkpoint.site.timezone)).strftime("%Y-%m-%d")
-            raise Rejected("token_replaced", date=when)
+            when = replaced.retired_at.astimezone(ZoneInfo(replaced.checkpoint.site.timezone)).date()
+            raise Rejected("token_replaced", date=when)  # written in the person's date format by message_for
         raise Rejected("token_unknown")
     if checkpoint.site_id not in site_ids:
         raise Rejected("token_foreign_site")

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from webapp.access import MANAGEMENT, allow
@@ -68,7 +67,7 @@ def _commit(site: Site):
         count = services.import_checkpoints(site.id, current_user, preview.rows, filename)
     except services.Conflict:
         return _page(site, refusal=messages.refusal("conflict"), status=409)
-    flash(_("%(count)s checkpoints imported. Print their QR labels next.", count=count), "ok")
+    flash(ngettext("%(count)s checkpoint imported. Print its QR label next.", "%(count)s checkpoints imported. Print their QR labels next.", count, count=count), "ok")
     return redirect(url_for("imports.checkpoints", site_id=site.id), code=303)
 
 

@@ -1,7 +1,7 @@
 """Service reports generated for a site and a period: queued, built in the background, reviewed, released to the client."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,3 +34,8 @@ class GeneratedReport(Base):
     site: Mapped[Site] = relationship()
     requested_by: Mapped[Person | None] = relationship(foreign_keys=[requested_by_id])
     released_by: Mapped[Person | None] = relationship(foreign_keys=[released_by_id])
+
+    @property
+    def period_last(self) -> date:
+        """The period's last local day (period_end is the day after it)."""
+        return self.period_end - timedelta(days=1)

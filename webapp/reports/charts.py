@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webapp.domain.reports import Report, rate
-from webapp.i18n import label_of
+from webapp.i18n import label_of, short_day
 from webapp.reports.labels import HANDOVER
 from webapp.reports.queries import Gathered
 
@@ -30,7 +30,7 @@ def _line(chart_id: str, section: str, title: str, categories: list[str], series
 def specs(report: Report, g: Gathered) -> list[dict]:
     """Every chart of the report."""
     p, c, r, q, h = report.patrol, report.cleaning, report.repairs, report.quality, report.handovers
-    days = [f"{d:%m-%d}" for d in report.period.days()]
+    days = [short_day(d) for d in report.period.days()]
     charts = [
         _bar("patrol-rounds", "patrol", _("Rounds by outcome"),
              [_("On time"), _("Late"), _("Incomplete"), _("Not started"), _("Awaiting sync")],
@@ -47,7 +47,7 @@ def specs(report: Report, g: Gathered) -> list[dict]:
              [(_("Raised"), [line.figures["raised"].count for line in r.categories]),
               (_("Done within the due time"), [line.figures["on_time"].count for line in r.categories]),
               (_("Overdue"), [line.figures["overdue"].count for line in r.categories])]),
-        _line("quality-trend", "quality", _("Inspection scores over the period"), [f"{d.name:%m-%d}" for d in q.days],
+        _line("quality-trend", "quality", _("Inspection scores over the period"), [short_day(d.name) for d in q.days],
               [(_("Mean score %"), [d.value for d in q.days])], "%"),
         _bar("quality-departments", "quality", _("Inspection scores by department"),
              [label_of("department", d.name) for d in q.departments],  # type: ignore[arg-type]

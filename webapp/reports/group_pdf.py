@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from webapp.domain import group_reports as group
 from webapp.fonts import cjk_face_index
+from webapp.i18n import period_label
 from webapp.reports.labels import SECTIONS
 from webapp.reports.pdf import BRAND, FONT, INK, MUTED, _Doc, _heading, _table, _toc
 
@@ -23,7 +24,7 @@ def _cover(pdf: _Doc, company: str, summary: group.GroupReport) -> None:
     pdf.cell(0, 16, _("Service report of several sites"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=14)
-    pdf.cell(0, 10, summary.sites[0].report.period.label, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, period_label(summary.sites[0].report.period), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 8, "、".join(s.name for s in summary.sites), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(FONT, size=10)
@@ -36,7 +37,7 @@ def _cover(pdf: _Doc, company: str, summary: group.GroupReport) -> None:
 def render(company: str, summary: group.GroupReport, name_of: Callable[[str], str], font_path: str) -> bytes:
     """The group report as PDF bytes."""
     pdf = _Doc(format="A4", orientation="landscape" if len(summary.sites) > 3 else "portrait")
-    pdf.footer_text = f"{_('Service report of several sites')} · {summary.sites[0].report.period.label}"
+    pdf.footer_text = f"{_('Service report of several sites')} · {period_label(summary.sites[0].report.period)}"
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_font(FONT, fname=font_path, collection_font_number=cjk_face_index(font_path))
     pdf.set_font(FONT, size=9)

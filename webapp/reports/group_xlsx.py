@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from webapp.domain import group_reports as group
+from webapp.i18n import period_label
 from webapp.reports.labels import SECTIONS
 
 BOLD = Font(bold=True)
@@ -27,7 +28,7 @@ def workbook(summary: group.GroupReport, name_of: Callable[[str], str]) -> bytes
     book.remove(book.active)
     period = summary.sites[0].report.period
     sheet = book.create_sheet(_("Summary"))
-    _row(sheet, [_("Period"), period.label])
+    _row(sheet, [_("Period"), period_label(period)])
     _row(sheet, [_("Each site's period is taken in its own time zone.")])
     for s in summary.sites:
         _row(sheet, [s.name, s.tz])

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from webapp.domain import meeting as rules
 from webapp.domain.scorecards import month_bounds
 from webapp.extensions import db
-from webapp.i18n import label_of, site_time
+from webapp.i18n import label_of, site_time, zone_name
 from webapp.models import Person, RectificationNotice, Site, ViolationTicket
 from webapp.reports import pdf as doc
 
@@ -89,7 +89,7 @@ def as_pdf(site: Site, pack: rules.Pack, first: date, now: datetime) -> bytes:
     pdf.cell(0, 8, site.company.name, new_x="LMARGIN", new_y="NEXT")
     doc._heading(pdf, title(site, first), new_page=False)
     pdf.multi_cell(0, 5, _("As the records stood at %(now)s (%(zone)s). In brackets: the change on the month before.",
-                           now=site_time(now, site.timezone), zone=site.timezone), new_x="LMARGIN", new_y="NEXT")
+                           now=site_time(now, site.timezone), zone=zone_name(site.timezone)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     doc._sub(pdf, _("Rectification and violations by department"))
     doc._table(pdf, [_("Department"), *headings()], rows(pack), (40, 25, 25, 25, 25, 25, 25))

@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 
 from webapp.domain.reports import Report
 from webapp.fonts import cjk_face_index
-from webapp.i18n import label_of, site_time
+from webapp.i18n import date_span, label_of, period_label, site_time, zone_name
 from webapp.models import Photo
 from webapp.photos import PhotoStore
 from webapp.reports.labels import FIGURES, GAP_KINDS, HANDOVER, SECTIONS, STANDINGS
@@ -251,20 +251,20 @@ def _cover(pdf: _Doc, report: Report, g: Gathered) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=16)
     pdf.cell(0, 10, g.site.name, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 10, f"{report.period.first} – {report.period.last}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, date_span(report.period.first, report.period.last), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=10)
     pdf.set_text_color(*MUTED)
     pdf.ln(10)
     pdf.multi_cell(0, 6, _("As the records stood at %(now)s (%(zone)s). Every figure is counted from the sealed and "
                            "synced records of Rounds; the handover hashes at the end let anyone verify them.",
-                           now=site_time(report.now, g.site.timezone), zone=g.site.timezone), align="L")
+                           now=site_time(report.now, g.site.timezone), zone=zone_name(g.site.timezone)), align="L")
     pdf.set_text_color(*INK)
 
 
 def render(report: Report, g: Gathered, charts: list[dict], photos: dict[str, list[Photo]], font_path: str) -> bytes:
     """The report as PDF bytes."""
     pdf = _Doc(format="A4")
-    pdf.footer_text = f"{g.site.name} · {_('Service report')} · {report.period.label}"
+    pdf.footer_text = f"{g.site.name} · {_('Service report')} · {period_label(report.period)}"
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_font(FONT, fname=font_path, collection_font_number=cjk_face_index(font_path))
     pdf.set_font(FONT, size=9)

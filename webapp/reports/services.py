@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from webapp.domain import reports as rules
 from webapp.domain.errors import DomainError
 from webapp.domain.timezones import to_local, zone
-from webapp.i18n import gap_sentence, label_of, site_time
+from webapp.i18n import gap_sentence, label_of, local_date, site_time
 from webapp.models import Site
 from webapp.reports import queries
 from webapp.reports.labels import GAP_KINDS, HANDOVER, STANDINGS
@@ -68,7 +68,7 @@ def listing(g: queries.Gathered, kind: str, ids: tuple | list, limit: int | None
     t = lambda instant: site_time(instant, tz)  # noqa: E731
     cp = lambda checkpoint_id: g.checkpoints.get(checkpoint_id, "—") if checkpoint_id else "—"  # noqa: E731
     shifts = {s.id: s for s in f.shifts}
-    shift_name = lambda shift_id: f"{shifts[shift_id].name} {shifts[shift_id].local_date}" if shift_id in shifts else "—"  # noqa: E731
+    shift_name = lambda shift_id: f"{shifts[shift_id].name} {local_date(shifts[shift_id].local_date)}" if shift_id in shifts else "—"  # noqa: E731
     board = lambda shift_id: url_for("board.board", site_id=g.site.id, shift=shift_id)  # noqa: E731
     if kind == "round":
         rows = {r.key: r for r in f.rounds}

@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from webapp.domain.reports import Report
-from webapp.i18n import label_of, site_time
+from webapp.i18n import label_of, period_label, site_time, zone_name
 from webapp.reports.labels import FIGURES, GAP_KINDS, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
 from webapp.reports.services import listing
@@ -62,8 +62,8 @@ def workbook(report: Report, g: Gathered) -> bytes:
     book.remove(book.active)
     p, c, r, q, h = report.patrol, report.cleaning, report.repairs, report.quality, report.handovers
     cover = _Sheet(book, _("Report"))
-    for name, value in ((_("Company"), g.company.name), (_("Site"), g.site.name), (_("Period"), report.period.label),
-                        (_("Time zone"), g.site.timezone), (_("As the records stood at"), site_time(report.now, g.site.timezone))):
+    for name, value in ((_("Company"), g.company.name), (_("Site"), g.site.name), (_("Period"), period_label(report.period)),
+                        (_("Time zone"), zone_name(g.site.timezone)), (_("As the records stood at"), site_time(report.now, g.site.timezone))):
         cover.row([name, value])
     cover.finish()
 
