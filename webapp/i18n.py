@@ -183,7 +183,17 @@ GROUP_LABELS = {
     "handover": {"open": _l("Being prepared"), "signed": _l("Signed, waiting for the incoming lead"),
                  "refused": _l("Refused"), "closed": _l("Closed and sealed")},
     "chain": {"altered": _l("altered after sealing"), "broken_link": _l("does not follow the record before it"),
-              "missing_before": _l("a record before it is missing")},
+              "missing_before": _l("a record before it is missing"),
+              "evidence_absent": _l("sealed without its evidence"),
+              "evidence_root": _l("the evidence list does not match its Merkle root"),
+              "evidence_added": _l("record added after sealing"), "evidence_removed": _l("record removed after sealing"),
+              "evidence_changed": _l("record changed after sealing"), "photo_missing": _l("photo file missing"),
+              "photo_bytes": _l("photo bytes no longer match their SHA-256"),
+              "addendum_altered": _l("addendum altered, removed or out of order"), "unreadable": _l("unreadable content")},
+    "evidence": {"scan": _l("Scan record"), "check": _l("Cleaning check"), "incident": _l("Incident record"),
+                 "photo": _l("Photo record"), "gap_step": _l("Exception step"), "item": _l("Handed-over item"),
+                 "signature_out": _l("Outgoing lead's signature"), "signature_in": _l("Incoming lead's signature"),
+                 "addendum": _l("Addendum record")},
     "severity": {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low"), "critical": _l("Critical")},
     "notice": {"open": _l("To fix"), "submitted": _l("Fixed, waiting for re-check"), "closed": _l("Closed")},
     "order": {"received": _l("Received"), "assigned": _l("Assigned"), "in_progress": _l("In progress"), "done": _l("Done"),
@@ -261,6 +271,14 @@ def label_of(group: str, value: str) -> str:
     return str(GROUP_LABELS.get(group, {}).get(value, value))
 
 
+def evidence_label(key: str) -> str:
+    """A record named in a verification: "scan:12" → "Scan record #12"."""
+    kind, _sep, ident = key.partition(":")
+    if kind == "signature":
+        return label_of("evidence", f"signature_{ident}")
+    return f"{label_of('evidence', kind)} #{ident}"
+
+
 def label(value) -> str:
     """The translated name of a role, area kind, purpose, incident kind or severity."""
     return str(LABELS.get(value, value))
@@ -304,5 +322,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["site_clock"] = site_clock
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["label_of"] = label_of
+    app.jinja_env.globals["evidence_label"] = evidence_label
     app.jinja_env.globals["gap_sentence"] = gap_sentence
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

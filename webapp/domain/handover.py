@@ -76,9 +76,10 @@ def verify_chain(records: list[Sealed]) -> ChainReport:
     return report
 
 
-def addendum_hash(handover_sha256: str, person_id: int, text: str, created_at: datetime) -> str:
-    """The hash of a correction, bound to the handover it corrects."""
-    return chained_hash(canonical_json({"person_id": person_id, "text": text, "created_at": created_at}), handover_sha256)
+def addendum_hash(prev_sha256: str, person_id: int, text: str, created_at: datetime, signature_sha256: str | None = None) -> str:
+    """The hash of a correction and its signature, chained to the addendum before it (or the handover it corrects)."""
+    form = {"person_id": person_id, "text": text, "created_at": created_at, "signature": signature_sha256}
+    return chained_hash(canonical_json(form), prev_sha256)
 
 
 def rate(done: int, due: int) -> float | None:

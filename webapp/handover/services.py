@@ -11,9 +11,10 @@ from sqlalchemy import select
 from webapp.assessments import picture
 from webapp.audit import record
 from webapp.domain.errors import DomainError
-from webapp.domain.handover import addendum_hash, seal
+from webapp.domain.evidence import commitment
+from webapp.domain.handover import addendum_hash, image_digest, seal
 from webapp.extensions import db
-from webapp.handover import content
+from webapp.handover import content, evidence
 from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
 
 DEFAULT_ITEMS = ["对讲机", "钥匙", "交接班记录本"]
@@ -117,7 +118,9 @@ def accept(handover: Handover, person: Person, password: str, signature: str | N
     db.session.flush()
     last = db.session.scalar(select(Handover).where(Handover.site_id == handover.site_id, Handover.sequence.is_not(None))
                              .order_by(Handover.sequence.desc()).limit(1).with_for_update())
-    body = content.build(picture(handover.shift, now), handover)
+    shift_picture = picture(handover.shift, now)
+    body = content.build(shift_picture, handover)
+    body["evidence"] = commitment(evidence.gather(handover.shift_id, handover, *evidence.counted_ids(shift_picture)).records)
     handover.content_json, handover.sha256 = seal(body, last.sha256 if last else None)
     handover.prev_sha256, handover.sequence = (last.sha256 if last else None), (last.sequence + 1 if last else 1)
     handover.state = HandoverState.CLOSED  # last: from here on the record is sealed
@@ -132,9 +135,10 @@ def add_addendum(handover: Handover, person: Person, password: str, text: str, s
     _password(person, password)
     if not text.strip():
         raise DomainError("addendum_needs_text")
-    addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text.strip()[:4000],
-                                signature=signature_png(signature), created_at=now,
-                                sha256=addendum_hash(handover.sha256, person.id, text.strip()[:4000], now))
+    text, signature = text.strip()[:4000], signature_png(signature)
+    prev = handover.addenda[-1].sha256 if handover.addenda else handover.sha256
+    addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text, signature=signature, created_at=now,
+                                sha256=addendum_hash(prev, person.id, text, now, image_digest(signature)))
     db.session.add(addendum)
     record(person, "handover_addendum", "handover", handover.id, site_id=handover.site_id, sha256=addendum.sha256)
     db.session.commit()

@@ -11,8 +11,7 @@ from webapp import clock
 from webapp.access import OVERSIGHT, allow
 from webapp.assessments import picture
 from webapp.domain.errors import DomainError
-from webapp.domain.handover import verify_chain
-from webapp.handover import content, pdf, queries, services
+from webapp.handover import content, pdf, queries, services, verification
 from webapp.i18n import domain_message
 from webapp.models import HandoverState
 from webapp.rendering import render
@@ -121,5 +120,5 @@ def _date(text: str | None) -> date | None:
 @bp.route("/sites/<int:site_id>/handovers/verify")
 @allow(OVERSIGHT, site_arg="site_id")
 def verify(site_id: int):
-    """Recompute the site's chain of sealed handovers and say whether it is intact."""
-    return render("handover/verify.html", site_id=site_id, report=verify_chain(queries.chain(site_id)))
+    """Recompute the site's chain and every record's evidence, and show each record with its checks."""
+    return render("handover/verify.html", site_id=site_id, report=verification.verify_site(site_id))
