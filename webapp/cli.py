@@ -64,7 +64,7 @@ def _print_verification(site, report) -> None:
 
     click.echo(f"{site.name} (site {site.id}): {len(report.records)} sealed handovers")
     for problem in report.problems:
-        click.echo(f"  BROKEN  {label_of('chain', problem.code)} {problem.detail}")
+        click.echo(f"  BROKEN  {problem.code}: {label_of('chain', problem.code)} {problem.detail}")
     for r in report.records:
         click.echo(f"#{r.sequence} {'OK    ' if r.ok else 'BROKEN'} {r.shift} sealed {r.sealed_at.isoformat() if r.sealed_at else '-'} "
                    f"sha256 {r.sha256} prev {r.prev_sha256 or '-'} signed by {', '.join(r.signers)}")

@@ -56,6 +56,11 @@ def load(instance_path: str) -> dict:
         "HUEY_FILE": os.environ.get("HUEY_FILE", str(Path(instance_path) / "huey.sqlite3")),
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
         "REPORT_ROOT": os.environ.get("REPORT_ROOT", str(Path(instance_path) / "reports")),
+        # the handover chain's anchors outside the database: the Ed25519 sealing key (never in the database or a backup)
+        # and the append-only file of witnessed chain heads
+        "SEAL_KEY": os.environ.get("SEAL_KEY", ""),
+        "SEAL_KEY_FILE": os.environ.get("SEAL_KEY_FILE", ""),
+        "CHAIN_WITNESS_FILE": os.environ.get("CHAIN_WITNESS_FILE", str(Path(instance_path) / "chain-witness.jsonl")),
     }
 
 

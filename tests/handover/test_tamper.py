@@ -159,3 +159,67 @@ def test_a_record_arriving_after_sealing_is_shown_as_late_not_as_tampering(world
     db.session.commit()
     page, output, code = _verify(world, app)
     assert code == 0 and "封存后才到达" in page and f"巡更记录 #{late.id}" in page
+
+
+def _rechain_from(records, first: int) -> None:
+    """Rewrite record `first` (0-based) and recompute its hash and every later one, as someone without the key could."""
+    from webapp.domain.handover import chained_hash
+
+    prev = records[first].prev_sha256
+    for n, r in enumerate(records[first:]):
+        text = r.content_json.replace("北门道闸已报修", "一切正常") if n == 0 else r.content_json
+        sha = chained_hash(text, prev)
+        db.session.execute(update(Handover).where(Handover.id == r.id).values(content_json=text, sha256=sha, prev_sha256=prev))
+        prev = sha
+    db.session.commit()
+
+
+def test_a_full_recomputation_without_the_key_is_named_by_the_signature_and_the_witness(world, app):
+    _shifts, records, _ev = _sealed_site(world, app)
+    page = _text(_client(app, "manager").get(f"/sites/{world.site_a.id}/handovers/verify"))
+    from webapp.handover.anchors import public_key_text
+
+    with app.app_context():
+        key = public_key_text()
+    assert key and key in page  # the public half of the sealing key is shown
+    _rechain_from(records, 1)
+    page, output, code = _verify(world, app)
+    assert code == 1 and "#2 BROKEN" in output and "#3 BROKEN" in output and "#1 OK" in output
+    assert "seal_signature" in output and "witness_mismatch" in output
+    assert "封存密钥的签名不符" in page and "与数据库外见证的哈希不同" in page
+
+
+def test_deleting_the_newest_records_is_named_against_the_witnessed_head(world, app):
+    _shifts, records, _ev = _sealed_site(world, app)
+    db.session.execute(delete(Handover).where(Handover.id == records[2].id))
+    db.session.commit()
+    page, output, code = _verify(world, app)
+    assert code == 1 and "truncated" in output and "#3" in output
+    assert "链条末尾缺少已在数据库外见证过的记录" in page
+
+
+def test_deleting_the_newest_addendum_is_named_against_the_witness(world, app):
+    _shifts, records, _ev = _sealed_site(world, app)
+    newest = db.session.scalars(select(HandoverAddendum).order_by(HandoverAddendum.id.desc())).first()
+    db.session.execute(delete(HandoverAddendum).where(HandoverAddendum.id == newest.id))
+    db.session.commit()
+    page, output, code = _verify(world, app)
+    assert code == 1 and "#2 BROKEN" in output and "addendum_missing" in output
+    assert "缺少一条已在数据库外见证过的补充说明" in page
+
+
+def test_the_client_portal_witnesses_the_head_it_saw_and_prints_it(world, app):
+    import json
+
+    _shifts, records, _ev = _sealed_site(world, app)
+    client = _client(app, "client")
+    page = _text(client.get(f"/portal/sites/{world.site_a.id}/chain"))
+    assert "链条完整" in page and records[2].sha256 in page and "lead 名字" not in page
+    lines = [json.loads(x) for x in Path(app.config["CHAIN_WITNESS_FILE"]).read_text().splitlines()]
+    assert lines[-1]["kind"] == "portal" and lines[-1]["sequence"] == 3 and lines[-1]["sha256"] == records[2].sha256
+    answer = _client(app, "manager").get(f"/handovers/{records[0].id}.pdf")
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(answer.data)
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r", "").replace("\n", "")
+    assert "#3" in text and records[2].sha256 in text  # the head of the chain when printed

@@ -85,3 +85,40 @@ def addendum_hash(prev_sha256: str, person_id: int, text: str, created_at: datet
 def rate(done: int, due: int) -> float | None:
     """A completion rate in percent with one decimal, or None when nothing was due."""
     return round(100.0 * done / due, 1) if due else None
+
+
+def seal_message(site_id: int, sequence: int, sha256: str, prev_sha256: str | None) -> bytes:
+    """What the sealing key signs for a handover: its place in the site's chain and its hash."""
+    return f"rounds-seal\nsite={site_id}\nsequence={sequence}\nsha256={sha256}\nprev={prev_sha256 or ''}".encode("ascii")
+
+
+def addendum_message(site_id: int, sequence: int, number: int, sha256: str) -> bytes:
+    """What the sealing key signs for an addendum: the record it is under, its number there and its hash."""
+    return f"rounds-addendum\nsite={site_id}\nsequence={sequence}\nnumber={number}\nsha256={sha256}".encode("ascii")
+
+
+@dataclass(frozen=True)
+class Witnessed:
+    """A head of a site's chain seen outside the database: a sealed record (and how many addenda it had then)."""
+
+    sequence: int
+    sha256: str
+    addenda: int = 0
+
+
+def witness_problems(witnessed: list[Witnessed], stored: dict[int, tuple[str, int]]) -> list[tuple[int, str]]:
+    """Compare heads witnessed outside the database with the stored chain (sequence → (hash, addenda)).
+
+    A witnessed record missing from the database means truncation or deletion; another hash means a rewrite; fewer
+    addenda than witnessed means an addendum was removed.
+    """
+    problems: set[tuple[int, str]] = set()
+    newest = max(stored) if stored else 0
+    for seen in witnessed:
+        if seen.sequence not in stored:
+            problems.add((seen.sequence, "truncated" if seen.sequence > newest else "witness_missing"))
+        elif stored[seen.sequence][0] != seen.sha256:
+            problems.add((seen.sequence, "witness_mismatch"))
+        elif stored[seen.sequence][1] < seen.addenda:
+            problems.add((seen.sequence, "addendum_missing"))
+    return sorted(problems)

@@ -35,7 +35,7 @@ def _section(pdf: FPDF, title: str) -> None:
     pdf.set_font(FONT, size=9)
 
 
-def render(record: dict, handover: Handover, font_path: str) -> bytes:
+def render(record: dict, handover: Handover, font_path: str, head: tuple[int, str] | None = None) -> bytes:
     """The form as PDF bytes."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=14)
@@ -90,6 +90,9 @@ def render(record: dict, handover: Handover, font_path: str) -> bytes:
                        new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.multi_cell(0, 4, _("Not closed yet: this print is a draft."), new_x="LMARGIN", new_y="NEXT")
+    if head:
+        pdf.multi_cell(0, 4, _("Head of the chain when printed") + f": {record['site']['name']} #{head[0]} {head[1]}",
+                       new_x="LMARGIN", new_y="NEXT")
     for addendum in handover.addenda:
         pdf.multi_cell(0, 4, _("Addendum") + f" {addendum.created_at:%Y-%m-%d %H:%M} UTC · {addendum.person.name}: {addendum.text}"
                        + f" · {addendum.sha256[:16]}…", new_x="LMARGIN", new_y="NEXT")

@@ -62,6 +62,13 @@ def chain(site_id: int) -> list[Sealed]:
     return [Sealed(*row) for row in rows]
 
 
+def chain_head(site_id: int) -> tuple[int, str] | None:
+    """The site's newest sealed handover: (sequence, hash), or None before the first seal."""
+    head = db.session.execute(select(Handover.sequence, Handover.sha256).where(
+        Handover.site_id == site_id, Handover.sequence.is_not(None)).order_by(Handover.sequence.desc()).limit(1)).first()
+    return (head[0], head[1]) if head else None
+
+
 def overdue(site_ids_: set[int], before: datetime) -> list[Handover]:
     """Handovers refused, or signed by the outgoing lead before `before` and still not accepted."""
     if not site_ids_:

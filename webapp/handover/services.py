@@ -12,9 +12,9 @@ from webapp.assessments import picture
 from webapp.audit import record
 from webapp.domain.errors import DomainError
 from webapp.domain.evidence import commitment
-from webapp.domain.handover import addendum_hash, image_digest, seal
+from webapp.domain.handover import addendum_hash, addendum_message, image_digest, seal, seal_message
 from webapp.extensions import db
-from webapp.handover import content, evidence
+from webapp.handover import anchors, content, evidence
 from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
 
 DEFAULT_ITEMS = ["对讲机", "钥匙", "交接班记录本"]
@@ -123,9 +123,12 @@ def accept(handover: Handover, person: Person, password: str, signature: str | N
     body["evidence"] = commitment(evidence.gather(handover.shift_id, handover, *evidence.counted_ids(shift_picture)).records)
     handover.content_json, handover.sha256 = seal(body, last.sha256 if last else None)
     handover.prev_sha256, handover.sequence = (last.sha256 if last else None), (last.sequence + 1 if last else 1)
+    handover.seal_signature = anchors.sign(seal_message(handover.site_id, handover.sequence, handover.sha256,
+                                                        handover.prev_sha256))
     handover.state = HandoverState.CLOSED  # last: from here on the record is sealed
     record(person, "handover_closed", "handover", handover.id, site_id=handover.site_id, sha256=handover.sha256)
     db.session.commit()
+    anchors.witness("seal", handover.site_id, handover.sequence, handover.sha256, now)
 
 
 def add_addendum(handover: Handover, person: Person, password: str, text: str, signature: str | None, now: datetime) -> None:
@@ -137,11 +140,15 @@ def add_addendum(handover: Handover, person: Person, password: str, text: str, s
         raise DomainError("addendum_needs_text")
     text, signature = text.strip()[:4000], signature_png(signature)
     prev = handover.addenda[-1].sha256 if handover.addenda else handover.sha256
+    sha = addendum_hash(prev, person.id, text, now, image_digest(signature))
+    number = len(handover.addenda) + 1
     addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text, signature=signature, created_at=now,
-                                sha256=addendum_hash(prev, person.id, text, now, image_digest(signature)))
+                                sha256=sha, seal_signature=anchors.sign(addendum_message(handover.site_id, handover.sequence,
+                                                                                         number, sha)))
     db.session.add(addendum)
     record(person, "handover_addendum", "handover", handover.id, site_id=handover.site_id, sha256=addendum.sha256)
     db.session.commit()
+    anchors.witness("addendum", handover.site_id, handover.sequence, handover.sha256, now, addenda=number, addendum_sha256=sha)
 
 
 def sealed_content(handover: Handover) -> dict:

@@ -5,14 +5,24 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.domain.evidence import differences, merkle_root
 from webapp.domain.evidence import leaves as leaves_of
-from webapp.domain.handover import Sealed, addendum_hash, image_digest, verify_chain
+from webapp.domain.handover import (
+    Sealed,
+    Witnessed,
+    addendum_hash,
+    addendum_message,
+    image_digest,
+    seal_message,
+    verify_chain,
+    witness_problems,
+)
 from webapp.extensions import db
-from webapp.handover import evidence
+from webapp.handover import anchors, evidence
 from webapp.models import Handover, HandoverAddendum, Shift
 
 
@@ -52,6 +62,8 @@ class SiteVerification:
     site_id: int
     records: list[RecordCheck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # about the chain as a whole (its head)
+    public_key: str | None = None  # the sealing key's public half, when one is configured
+    witnessed_head: Witnessed | None = None  # the newest head seen outside the database
 
     @property
     def ok(self) -> bool:
@@ -84,12 +96,15 @@ def _evidence_problems(handover: Handover, sealed: dict, check: RecordCheck) -> 
         check.problems.append(Problem(code, key))
 
 
-def _addenda_problems(handover: Handover, check: RecordCheck) -> None:
+def _addenda_problems(handover: Handover, check: RecordCheck, key: Ed25519PublicKey | None) -> None:
     prev = handover.sha256 or ""
     for n, addendum in enumerate(handover.addenda, start=1):
         expected = addendum_hash(prev, addendum.person_id, addendum.text, addendum.created_at, image_digest(addendum.signature))
         if expected != addendum.sha256:
             check.problems.append(Problem("addendum_altered", f"addendum:{n}"))
+        elif key and not anchors.signature_holds(key, addendum_message(handover.site_id, check.sequence, n, addendum.sha256),
+                                                 addendum.seal_signature):
+            check.problems.append(Problem("addendum_signature", f"addendum:{n}"))
         prev = addendum.sha256
     check.addenda = len(handover.addenda)
 
@@ -101,7 +116,8 @@ def verify_site(site_id: int) -> SiteVerification:
         .options(selectinload(Handover.shift).selectinload(Shift.template), selectinload(Handover.items),
                  selectinload(Handover.outgoing_lead), selectinload(Handover.incoming_lead),
                  selectinload(Handover.addenda).selectinload(HandoverAddendum.person))))
-    report = SiteVerification(site_id)
+    key = anchors.public_key()
+    report = SiteVerification(site_id, public_key=anchors.public_key_text())
     chain = verify_chain([Sealed(h.id, h.sequence, h.content_json or "", h.sha256 or "", h.prev_sha256) for h in handovers])
     by_sequence: dict[int, list[Problem]] = {}
     for sequence, code in chain.problems:
@@ -112,12 +128,35 @@ def verify_site(site_id: int) -> SiteVerification:
                             h.accepted_at, h.sha256 or "", h.prev_sha256,
                             [p.name for p in (h.outgoing_lead, h.incoming_lead) if p is not None],
                             problems=list(by_sequence.get(h.sequence, [])))
+        if key and not anchors.signature_holds(key, seal_message(site_id, h.sequence, h.sha256 or "", h.prev_sha256),
+                                               h.seal_signature):
+            check.problems.append(Problem("seal_signature"))
         try:
             sealed = json.loads(h.content_json or "")
         except ValueError:
             check.problems.append(Problem("unreadable"))
         else:
             _evidence_problems(h, sealed, check)
-        _addenda_problems(h, check)
+        _addenda_problems(h, check, key)
         report.records.append(check)
+    _witness_problems(report, handovers)
     return report
+
+
+def _witness_problems(report: SiteVerification, handovers: list[Handover]) -> None:
+    heads = anchors.witnessed(report.site_id)
+    report.witnessed_head = max(heads, key=lambda w: (w.sequence, w.addenda)) if heads else None
+    stored = {h.sequence: (h.sha256 or "", len(h.addenda)) for h in handovers if h.sequence is not None}
+    checks = {c.sequence: c for c in report.records}
+    for sequence, code in witness_problems(heads, stored):
+        if sequence in checks:
+            checks[sequence].problems.append(Problem(code))
+        else:
+            report.problems.append(Problem(code, f"#{sequence}"))
+
+
+def witness_head(report: SiteVerification, kind: str, at: datetime, **extra) -> None:
+    """Keep the head of a chain that verified, as someone outside saw it, in the witness file."""
+    head = report.head
+    if report.ok and head is not None:
+        anchors.witness(kind, report.site_id, head.sequence, head.sha256, at, addenda=head.addenda, **extra)

@@ -94,7 +94,7 @@ def as_pdf(handover_id: int):
     handover = queries.handover_in_scope(current_user, handover_id)
     record = services.sealed_content(handover) if handover.content_json else content.build(
         picture(handover.shift, clock.now()), handover)
-    data = pdf.render(record, handover, current_app.config["LABEL_FONT"])
+    data = pdf.render(record, handover, current_app.config["LABEL_FONT"], queries.chain_head(handover.site_id))
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="handover-{handover.id}.pdf"'})
 
