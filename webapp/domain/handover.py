@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 def canonical_json(content: dict) -> str:
@@ -122,3 +122,21 @@ def witness_problems(witnessed: list[Witnessed], stored: dict[int, tuple[str, in
         elif stored[seen.sequence][1] < seen.addenda:
             problems.add((seen.sequence, "addendum_missing"))
     return sorted(problems)
+
+
+@dataclass(frozen=True)
+class LeadShift:
+    """A shift a lead leads, as the choice of which handover to offer first sees it."""
+
+    shift_id: int
+    starts_at: datetime
+    ends_at: datetime
+    closed: bool  # its handover is sealed
+
+
+def handover_first(shifts: list[LeadShift], now: datetime, ahead_minutes: int = 60, behind_hours: int = 12) -> int | None:
+    """The shift whose handover a lead is offered first at shift change (交接班): the earliest-ending of those ending
+    within `ahead_minutes` or ended in the last `behind_hours` whose handover is not sealed yet; else None."""
+    due = [s for s in shifts if not s.closed and now - timedelta(hours=behind_hours) <= s.ends_at
+           <= now + timedelta(minutes=ahead_minutes)]
+    return min(due, key=lambda s: (s.ends_at, s.shift_id)).shift_id if due else None

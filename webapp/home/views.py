@@ -6,8 +6,11 @@ from flask_login import current_user
 
 from webapp import clock
 from webapp.access import EVERYONE, allow, home_endpoint, site_ids
+from webapp.domain.handover import handover_first
+from webapp.handover.queries import lead_shifts_near, shift_in_scope, waiting_for
 from webapp.home import queries
 from webapp.models import Role
+from webapp.rendering import render
 
 bp = Blueprint("home", __name__)
 
@@ -49,10 +52,24 @@ def lead():
     shift = queries.current_shift(current_user, now)
     if shift is None or shift.starts_at > now:
         shift = queries.running_shift_at(site_ids(current_user), now) or shift
+    handover_shift = _handover_first(now) or shift
     if shift is None:
-        return render_template("home/lead.html", shift=None, now=now)
+        return render_template("home/lead.html", shift=None, now=now, handover_shift=handover_shift,
+                               waiting=waiting_for(current_user))
     return render_template(
-        "home/lead.html", shift=shift, now=now,
+        "home/lead.html", shift=shift, now=now, handover_shift=handover_shift, waiting=waiting_for(current_user),
         rounds=queries.rounds_of(shift, now), cleaning=queries.cleaning_of(shift, now),
         scans=queries.shift_scans(shift), incidents=queries.open_incidents(shift.site_id),
     )
+
+
+def _handover_first(now):
+    shift_id = handover_first(lead_shifts_near(current_user, now), now)
+    return shift_in_scope(current_user, shift_id) if shift_id else None
+
+
+@bp.route("/lead/waiting")
+@allow(Role.LEAD)
+def waiting():
+    """The handovers waiting for this lead to take over (待接班), polled by the lead's page."""
+    return render("home/_waiting.html", waiting=waiting_for(current_user))
