@@ -76,6 +76,10 @@ DOMAIN_MESSAGES = {
     "handover_not_closed": _l("Addenda are added to closed handovers only."),
     "addendum_needs_text": _l("Write the correction."),
     "bad_count": _l("Not a count: %(value)s"),
+    "count_missing": _l("Count every item before accepting. Not counted yet: %(names)s"),
+    "count_differs": _l("Your count differs from what was handed over: %(items)s. Count again, or confirm the "
+                        "differences to accept with them in the record."),
+    "item_duplicate": _l("Listed twice: %(names)s. Put each item on one line."),
     "gap_gone": _l("This exception no longer exists (a late record may have resolved it)."),
     "gap_step_not_allowed": _l("You cannot take this step on this exception."),
     "gap_needs_reason": _l("Give a reason."),

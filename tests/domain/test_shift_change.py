@@ -32,3 +32,16 @@ def test_a_sealed_handover_or_a_shift_far_from_its_end_offers_nothing():
 def test_of_two_unsealed_shifts_the_older_one_comes_first():
     earlier = LeadShift(3, DAY_ENDS - timedelta(hours=18), DAY_ENDS - timedelta(hours=6), False)
     assert handover_first([_day(), earlier], DAY_ENDS + timedelta(minutes=4)) == 3
+
+
+def test_item_names_listed_twice_are_found_whatever_their_case_or_spaces():
+    from webapp.domain.handover import duplicate_names
+
+    assert duplicate_names(["钥匙", "对讲机", "钥 匙", "Radio", "radio", "钥匙"]) == ["钥匙", "Radio"]
+    assert duplicate_names(["钥匙", "对讲机"]) == []
+
+
+def test_only_items_counted_differently_are_differences():
+    from webapp.domain.handover import count_differences
+
+    assert count_differences([("钥匙", 5, 4), ("对讲机", 2, 2), ("记录本", 1, 3)]) == [("钥匙", 5, 4), ("记录本", 1, 3)]

@@ -140,3 +140,20 @@ def handover_first(shifts: list[LeadShift], now: datetime, ahead_minutes: int = 
     due = [s for s in shifts if not s.closed and now - timedelta(hours=behind_hours) <= s.ends_at
            <= now + timedelta(minutes=ahead_minutes)]
     return min(due, key=lambda s: (s.ends_at, s.shift_id)).shift_id if due else None
+
+
+def duplicate_names(names: list[str]) -> list[str]:
+    """Item names listed more than once (ignoring case and spaces), each once, in the order first seen."""
+    seen: dict[str, str] = {}
+    repeated: list[str] = []
+    for name in names:
+        key = "".join(name.split()).casefold()
+        if key in seen and seen[key] not in repeated:
+            repeated.append(seen[key])
+        seen.setdefault(key, name)
+    return repeated
+
+
+def count_differences(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The items whose count received differs from the count handed over: (name, out, in)."""
+    return [(name, out, counted) for name, out, counted in items if out != counted]

@@ -12,7 +12,15 @@ from webapp.assessments import picture
 from webapp.audit import record
 from webapp.domain.errors import DomainError
 from webapp.domain.evidence import commitment
-from webapp.domain.handover import addendum_hash, addendum_message, image_digest, seal, seal_message
+from webapp.domain.handover import (
+    addendum_hash,
+    addendum_message,
+    count_differences,
+    duplicate_names,
+    image_digest,
+    seal,
+    seal_message,
+)
 from webapp.extensions import db
 from webapp.handover import anchors, content, evidence
 from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
@@ -71,6 +79,9 @@ def save_draft(handover: Handover, person: Person, items: list[tuple[str, int]],
     _open_state(handover, HandoverState.OPEN, HandoverState.REFUSED)
     if person.id != handover.outgoing_lead_id:
         raise DomainError("not_outgoing_lead")
+    repeated = duplicate_names([name[:100] for name, _count in items])
+    if repeated:
+        raise DomainError("item_duplicate", names="、".join(repeated))
     handover.items = [HandoverItem(position=n, name=name[:100], count_out=count) for n, (name, count) in enumerate(items)]
     handover.remarks_out = remarks
     record(person, "handover_draft", "handover", handover.id, site_id=handover.site_id, items=len(items))
@@ -108,9 +119,16 @@ def refuse(handover: Handover, person: Person, password: str, reason: str, now: 
 
 
 def accept(handover: Handover, person: Person, password: str, signature: str | None, counts: dict[int, int],
-           remarks: str, now: datetime) -> None:
-    """The incoming lead counts the items, signs and accepts: the record is sealed and chained to the site's last one."""
+           remarks: str, now: datetime, differences_confirmed: bool = False) -> None:
+    """The incoming lead counts every item, confirms any difference, signs and accepts: the record is sealed and
+    chained to the site's last one."""
     _incoming(handover, person, password)
+    missing = [i.name for i in handover.items if i.id not in counts]
+    if missing:
+        raise DomainError("count_missing", names="、".join(missing))
+    differ = count_differences([(i.name, i.count_out, counts[i.id]) for i in handover.items])
+    if differ and not differences_confirmed:
+        raise DomainError("count_differs", items="、".join(f"{name} {out} → {counted}" for name, out, counted in differ))
     handover.in_signature = signature_png(signature)
     for item in handover.items:
         item.count_in = counts.get(item.id)

@@ -68,7 +68,7 @@ def _do(step: str, shift) -> str:
     if step == "accept":
         counts = {i.id: _count(form[f"count-{i.id}"]) for i in handover.items if form.get(f"count-{i.id}", "") != ""}
         services.accept(handover, current_user, form.get("password", ""), form.get("signature"), counts,
-                        form.get("remarks_in", ""), now)
+                        form.get("remarks_in", ""), now, differences_confirmed=form.get("differences_confirmed") == "1")
         return _("Accepted. The handover is closed and sealed.")
     if step == "refuse":
         services.refuse(handover, current_user, form.get("password", ""), form.get("reason", ""), now)
