@@ -49,6 +49,9 @@ def load(instance_path: str) -> dict:
         "PHOTO_FONT": os.environ.get("PHOTO_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
         "HANDOVER_OVERDUE_MINUTES": int(os.environ.get("HANDOVER_OVERDUE_MINUTES", "30")),
         "INACTIVITY_MINUTES": int(os.environ.get("INACTIVITY_MINUTES", "150")),
+        # a miss is provisional while a phone that matters may still hold records, at most this long after its window
+        "PROVISIONAL_HOURS": float(os.environ.get("PROVISIONAL_HOURS", "24")),
+        "PHONE_RECENT_DAYS": int(os.environ.get("PHONE_RECENT_DAYS", "7")),  # a phone synced within this counts
         "CLOCK_SKEW_LIMIT_S": float(os.environ.get("CLOCK_SKEW_LIMIT_S", "120")),
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "40")) * 1024 * 1024),
         # scheduled reports: huey on SQLite in the instance folder, or on Redis when HUEY_REDIS_URL is set
