@@ -362,7 +362,9 @@ def ingest(person: Person, site_ids: set[int], device_id: str, sent_at: datetime
     `queue` is what the device says it still holds after this batch (see holds_nothing_before)."""
     for attempt in range(3):
         try:
-            return _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s, queue)
+            outcome = _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s, queue)
+            _late_addenda(outcome, person, now)
+            return outcome
         except IntegrityError:
             # the same events arrived through another request at the same moment: their rows now exist,
             # so the next attempt answers them as duplicates
@@ -370,6 +372,16 @@ def ingest(person: Person, site_ids: set[int], device_id: str, sent_at: datetime
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _late_addenda(outcome: SyncOutcome, person: Person, now: datetime) -> None:
+    """Late scans that clear a miss left provisional in a sealed handover add a signed addendum under it (after the
+    batch is committed: the records stand whatever happens here)."""
+    from webapp.handover.services import late_scans_addenda
+
+    scans = [r.record for r in outcome.results if r.status == "created" and isinstance(r.record, Scan)]
+    if scans:
+        late_scans_addenda(scans, person, now)
 
 
 def site_of(person_site_ids: set[int], site_id: int) -> Site:

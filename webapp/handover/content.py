@@ -59,6 +59,8 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
         "incoming_lead": _person(picture, handover.incoming_lead_id) or (handover.incoming_lead.name if handover.incoming_lead else ""),
         "staff": sorted(p.name for pid, p in picture.people.items() if any(m.person_id == pid for m in shift.members)),
         "rounds": rounds,
+        "provisional_misses": [{"route": r["route"], "due": r["due"], "missing": r["missing"]} for r in rounds
+                               if r["provisional"] and r["state"] in ("missed", "incomplete")],
         "round_figures": {"due": len(judged), "done": sum(r.state in DONE_ROUND_STATES for r in judged),
                           "rate": rate(sum(r.state in DONE_ROUND_STATES for r in judged), len(judged))},
         "gaps": gaps,

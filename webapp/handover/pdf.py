@@ -53,7 +53,8 @@ def render(record: dict, handover: Handover, font_path: str, head: tuple[int, st
     _section(pdf, _("Patrol rounds") + f" — {figures['done']}/{figures['due']}" +
              (f" ({figures['rate']}%)" if figures["rate"] is not None else ""))
     _table(pdf, [_("Due"), _("Route"), _("State"), _("Visited"), _("Missed checkpoints")],
-           [[r["due"], r["route"], label_of("state", r["state"]), f"{r['visited']}/{r['total']}", "、".join(r["missing"])]
+           [[r["due"], r["route"], label_of("state", r["state"]) + (f" ({_('provisional')})" if r.get("provisional") else ""),
+             f"{r['visited']}/{r['total']}", "、".join(r["missing"])]
             for r in record["rounds"]], (28, 40, 22, 16, 64))
     g = record["gap_figures"]
     _section(pdf, _("Exceptions") + " — " + _("%(total)s in all: %(accepted)s accepted, %(explained)s explained, "

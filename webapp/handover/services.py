@@ -5,7 +5,10 @@ import base64
 import binascii
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from webapp.assessments import picture
@@ -23,7 +26,7 @@ from webapp.domain.handover import (
 )
 from webapp.extensions import db
 from webapp.handover import anchors, content, evidence
-from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
+from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Scan, Shift
 
 DEFAULT_ITEMS = ["对讲机", "钥匙", "交接班记录本"]
 MAX_SIGNATURE_BYTES = 300_000
@@ -156,17 +159,55 @@ def add_addendum(handover: Handover, person: Person, password: str, text: str, s
     _password(person, password)
     if not text.strip():
         raise DomainError("addendum_needs_text")
-    text, signature = text.strip()[:4000], signature_png(signature)
+    _append_addendum(handover, person, text.strip()[:4000], signature_png(signature), now)
+
+
+def _append_addendum(handover: Handover, person: Person, text: str, signature: str | None, now: datetime) -> None:
+    """Chain an addendum to the one before it (or the record), sign it with the sealing key, commit and witness it."""
     prev = handover.addenda[-1].sha256 if handover.addenda else handover.sha256
     sha = addendum_hash(prev, person.id, text, now, image_digest(signature))
     number = len(handover.addenda) + 1
     addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text, signature=signature, created_at=now,
                                 sha256=sha, seal_signature=anchors.sign(addendum_message(handover.site_id, handover.sequence,
                                                                                          number, sha)))
-    db.session.add(addendum)
+    handover.addenda.append(addendum)
     record(person, "handover_addendum", "handover", handover.id, site_id=handover.site_id, sha256=addendum.sha256)
     db.session.commit()
     anchors.witness("addendum", handover.site_id, handover.sequence, handover.sha256, now, addenda=number, addendum_sha256=sha)
+
+
+def late_scans_addenda(scans: list[Scan], person: Person, now: datetime) -> int:
+    """After a sync: for each sealed handover whose provisional miss a late scan has now cleared, an automatic addendum
+    signed with the sealing key ("late sync: checkpoint X scanned at T"), never a silent change. How many were added."""
+    shift_ids = {s.shift_id for s in scans if s.shift_id is not None}
+    if not shift_ids:
+        return 0
+    added = 0
+    for handover in db.session.scalars(select(Handover).where(Handover.shift_id.in_(shift_ids),
+                                                              Handover.state == HandoverState.CLOSED)):
+        sealed = sealed_content(handover)
+        fresh = content.build(picture(handover.shift, now), None)
+        still = {(r["route"], r["due"]): set(r["missing"]) for r in fresh["rounds"]}
+        mine = [s for s in scans if s.shift_id == handover.shift_id]
+        for miss in sealed.get("provisional_misses", []):
+            cleared = set(miss["missing"]) - still.get((miss["route"], miss["due"]), set(miss["missing"]))
+            for name in sorted(cleared):
+                scan = next((s for s in mine if s.checkpoint.name == name), None)
+                if scan is None:
+                    continue
+                text = _late_text(name, scan, miss["due"], handover)
+                if any(a.text == text for a in handover.addenda):
+                    continue
+                _append_addendum(handover, person, text, None, now)
+                added += 1
+    return added
+
+
+def _late_text(checkpoint: str, scan: Scan, due: str, handover: Handover) -> str:
+    tz = ZoneInfo(handover.shift.site.timezone)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the record's language, not the syncing phone's
+        return gettext("Late sync: %(checkpoint)s scanned at %(time)s (round due %(due)s, provisional when sealed).",
+                       checkpoint=checkpoint, time=scan.captured_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), due=due)
 
 
 def sealed_content(handover: Handover) -> dict:
