@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.access import site_ids
-from webapp.domain.handover import LeadShift, Sealed
+from webapp.domain.handover import LeadShift
 from webapp.extensions import db
 from webapp.models import Handover, HandoverAddendum, HandoverState, Person, Shift, ShiftMember
 
@@ -53,13 +53,6 @@ def history(site_id: int, start: date | None, end: date | None, lead: str, limit
         leads = select(Person.id).where(Person.name.contains(lead.strip()))
         query = query.where(Handover.outgoing_lead_id.in_(leads) | Handover.incoming_lead_id.in_(leads))
     return list(db.session.scalars(query))
-
-
-def chain(site_id: int) -> list[Sealed]:
-    """Every sealed handover of a site, as stored."""
-    rows = db.session.execute(select(Handover.id, Handover.sequence, Handover.content_json, Handover.sha256, Handover.prev_sha256)
-                              .where(Handover.site_id == site_id, Handover.sequence.is_not(None)))
-    return [Sealed(*row) for row in rows]
 
 
 def chain_head(site_id: int) -> tuple[int, str] | None:
