@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (module, title, bound in seconds)
 BENCHES = [
     ("gaps.py", "Gap engine and handover build: a 12-hour shift at a 60-checkpoint site, 1×, 10×, 100×", 240),
+    ("offline_replay.py", "No confident false misses: 1,000 night shifts with offline phones and late syncs", 240),
     ("sync.py", "Sync ingestion over HTTP", 300),
     ("scan_load.py", "Scan latency under load", 240),
     ("pages.py", "Lead's board and handover history with 90 days × 20 sites", 600),

@@ -115,6 +115,21 @@ def report_root(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def seal_anchors(tmp_path_factory) -> Path:
+    """Seals of the test run are signed with a key made for the run; witnessed heads go to a file the app fixture empties."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    root = tmp_path_factory.mktemp("anchors")
+    pem = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption())
+    (root / "seal.pem").write_bytes(pem)
+    os.environ["SEAL_KEY_FILE"] = str(root / "seal.pem")
+    os.environ["CHAIN_WITNESS_FILE"] = str(root / "witness.jsonl")
+    return root / "witness.jsonl"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """The test database, built from empty by the migrations once per run."""
@@ -153,6 +168,7 @@ def app(database_url):
     """
     app = make_app(database_url)
     twin = make_app(database_url)
+    Path(app.config["CHAIN_WITNESS_FILE"]).unlink(missing_ok=True)  # heads witnessed for the previous test's database
     with twin.app_context():
         _wipe()
         limiter.reset()

@@ -53,7 +53,8 @@ class ShiftPicture:
 def settings() -> engine.Settings:
     """The engine's settings, from the app's configuration where given."""
     cfg = current_app.config
-    return engine.Settings(skew_limit_s=cfg["CLOCK_SKEW_LIMIT_S"], inactivity_minutes=cfg["INACTIVITY_MINUTES"])
+    return engine.Settings(skew_limit_s=cfg["CLOCK_SKEW_LIMIT_S"], inactivity_minutes=cfg["INACTIVITY_MINUTES"],
+                           provisional_hours=cfg["PROVISIONAL_HOURS"])
 
 
 def _scans(shift: Shift) -> list[engine.ScanInput]:
@@ -81,6 +82,16 @@ def _checks(shift: Shift) -> list[engine.CleaningCheckInput]:
                                       photo_count=counts.get(c.id, 0)) for c in checks]
 
 
+def _phones_that_matter(shift: Shift, on_shift: set[int], used: set[int]) -> list[Device]:
+    """Phones that may hold this shift's records: those that sent some of them, and those of the people on the shift
+    used lately (a spare phone left in a drawer for weeks does not keep misses provisional)."""
+    if not on_shift and not used:
+        return []
+    recent = shift.starts_at - timedelta(days=current_app.config["PHONE_RECENT_DAYS"])
+    lately = Device.person_id.in_(on_shift) & (Device.last_sync_at >= recent)
+    return list(db.session.scalars(select(Device).where(or_(Device.id.in_(used), lately))))
+
+
 def picture(shift: Shift, now: datetime) -> ShiftPicture:
     """Assess a shift at `now` and gather what the board and the handover show of it."""
     site_id = shift.site_id
@@ -94,8 +105,8 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
                                        .options(selectinload(CleaningPlan.checkpoints))))
     staff = {m.person_id for m in shift.members}
     on_shift = staff | ({shift.lead_id} if shift.lead_id else set())
-    devices = list(db.session.scalars(select(Device).where(Device.person_id.in_(on_shift)))) if on_shift else []
     scans, checks = _scans(shift), _checks(shift)
+    devices = _phones_that_matter(shift, on_shift, {r.device_id for r in [*scans, *checks] if r.device_id})
     assessment = engine.assess(
         engine.ShiftInput(shift_id=shift.id, tz=shift.site.timezone, starts_at=shift.starts_at, ends_at=shift.ends_at,
                           lead_id=shift.lead_id, staff_ids=frozenset(staff), patrol=shift.template.patrol),
@@ -110,7 +121,8 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
         [engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=tuple(c.id for c in p.checkpoints if c.active))
          for p in cleaning],
         scans, checks,
-        [engine.DeviceInput(device_id=d.id, person_id=d.person_id, last_sync_at=d.last_sync_at) for d in devices],
+        [engine.DeviceInput(device_id=d.id, person_id=d.person_id, last_sync_at=d.last_sync_at,
+                            holds_nothing_before=d.holds_nothing_before) for d in devices],
         now, settings(),
     )
     person_ids = {g.person_id for g in assessment.gaps if g.person_id} | on_shift | {s.person_id for s in scans}

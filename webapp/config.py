@@ -49,6 +49,9 @@ def load(instance_path: str) -> dict:
         "PHOTO_FONT": os.environ.get("PHOTO_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
         "HANDOVER_OVERDUE_MINUTES": int(os.environ.get("HANDOVER_OVERDUE_MINUTES", "30")),
         "INACTIVITY_MINUTES": int(os.environ.get("INACTIVITY_MINUTES", "150")),
+        # a miss is provisional while a phone that matters may still hold records, at most this long after its window
+        "PROVISIONAL_HOURS": float(os.environ.get("PROVISIONAL_HOURS", "24")),
+        "PHONE_RECENT_DAYS": int(os.environ.get("PHONE_RECENT_DAYS", "7")),  # a phone synced within this counts
         "CLOCK_SKEW_LIMIT_S": float(os.environ.get("CLOCK_SKEW_LIMIT_S", "120")),
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB", "40")) * 1024 * 1024),
         # scheduled reports: huey on SQLite in the instance folder, or on Redis when HUEY_REDIS_URL is set
@@ -56,6 +59,11 @@ def load(instance_path: str) -> dict:
         "HUEY_FILE": os.environ.get("HUEY_FILE", str(Path(instance_path) / "huey.sqlite3")),
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
         "REPORT_ROOT": os.environ.get("REPORT_ROOT", str(Path(instance_path) / "reports")),
+        # the handover chain's anchors outside the database: the Ed25519 sealing key (never in the database or a backup)
+        # and the append-only file of witnessed chain heads
+        "SEAL_KEY": os.environ.get("SEAL_KEY", ""),
+        "SEAL_KEY_FILE": os.environ.get("SEAL_KEY_FILE", ""),
+        "CHAIN_WITNESS_FILE": os.environ.get("CHAIN_WITNESS_FILE", str(Path(instance_path) / "chain-witness.jsonl")),
     }
 
 

@@ -78,6 +78,10 @@ DOMAIN_MESSAGES = {
     "handover_not_closed": _l("Addenda are added to closed handovers only."),
     "addendum_needs_text": _l("Write the correction."),
     "bad_count": _l("Not a count: %(value)s"),
+    "count_missing": _l("Count every item before accepting. Not counted yet: %(names)s"),
+    "count_differs": _l("Your count differs from what was handed over: %(items)s. Count again, or confirm the "
+                        "differences to accept with them in the record."),
+    "item_duplicate": _l("Listed twice: %(names)s. Put each item on one line."),
     "gap_gone": _l("This exception no longer exists (a late record may have resolved it)."),
     "gap_step_not_allowed": _l("You cannot take this step on this exception."),
     "gap_needs_reason": _l("Give a reason."),
@@ -191,7 +195,23 @@ GROUP_LABELS = {
     "handover": {"open": _l("Being prepared"), "signed": _l("Signed, waiting for the incoming lead"),
                  "refused": _l("Refused"), "closed": _l("Closed and sealed")},
     "chain": {"altered": _l("altered after sealing"), "broken_link": _l("does not follow the record before it"),
-              "missing_before": _l("a record before it is missing")},
+              "missing_before": _l("a record before it is missing"),
+              "evidence_absent": _l("sealed without its evidence"),
+              "evidence_root": _l("the evidence list does not match its Merkle root"),
+              "evidence_added": _l("record added after sealing"), "evidence_removed": _l("record removed after sealing"),
+              "evidence_changed": _l("record changed after sealing"), "photo_missing": _l("photo file missing"),
+              "photo_bytes": _l("photo bytes no longer match their SHA-256"),
+              "addendum_altered": _l("addendum altered, removed or out of order"), "unreadable": _l("unreadable content"),
+              "seal_signature": _l("the sealing key's signature does not match (hashes recomputed without the key?)"),
+              "addendum_signature": _l("the addendum's signature by the sealing key does not match"),
+              "truncated": _l("records witnessed outside the database are missing from the end of the chain"),
+              "witness_missing": _l("a record witnessed outside the database is missing"),
+              "witness_mismatch": _l("differs from the hash witnessed outside the database"),
+              "addendum_missing": _l("an addendum witnessed outside the database is missing")},
+    "evidence": {"scan": _l("Scan record"), "check": _l("Cleaning check"), "incident": _l("Incident record"),
+                 "photo": _l("Photo record"), "gap_step": _l("Exception step"), "item": _l("Handed-over item"),
+                 "signature_out": _l("Outgoing lead's signature"), "signature_in": _l("Incoming lead's signature"),
+                 "addendum": _l("Addendum record")},
     "severity": {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low"), "critical": _l("Critical")},
     "notice": {"open": _l("To fix"), "submitted": _l("Fixed, waiting for re-check"), "closed": _l("Closed")},
     "order": {"received": _l("Received"), "assigned": _l("Assigned"), "in_progress": _l("In progress"), "done": _l("Done"),
@@ -284,6 +304,14 @@ def label_of(group: str, value: str) -> str:
     if group == "kind":
         return label(IncidentKind(value)) if value in IncidentKind._value2member_map_ else value
     return str(GROUP_LABELS.get(group, {}).get(value, value))
+
+
+def evidence_label(key: str) -> str:
+    """A record named in a verification: "scan:12" → "Scan record #12"."""
+    kind, _sep, ident = key.partition(":")
+    if kind == "signature":
+        return label_of("evidence", f"signature_{ident}")
+    return f"{label_of('evidence', kind)} #{ident}"
 
 
 def label(value) -> str:
@@ -419,5 +447,6 @@ def init_app(app) -> None:
     app.jinja_env.globals["date_span"] = date_span
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["label_of"] = label_of
+    app.jinja_env.globals["evidence_label"] = evidence_label
     app.jinja_env.globals["gap_sentence"] = gap_sentence
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -277,8 +277,26 @@
     return false;
   }
 
-  async function sendEvents(urls, me, device, records) {
-    var body = JSON.stringify({ device_id: device, sent_at: deviceTime(), events: records.map(function (r) { return r.event; }) });
+  // What stays queued on this phone after a batch: how many, and the oldest capture time (so the server knows
+  // whether the phone may still hold older records before it calls a checkpoint missed for good).
+  function queueAfter(waiting, records) {
+    var rest = waiting.filter(function (r) { return r.state === "pending" && records.indexOf(r) < 0; });
+    var oldest = null;
+    rest.forEach(function (r) {
+      var t = r.event && r.event.device_time;
+      if (t && (oldest === null || Date.parse(t) < Date.parse(oldest))) {
+        oldest = t;
+      }
+    });
+    if (!rest.length) {
+      return { waiting: 0 };
+    }
+    return oldest === null ? { waiting: rest.length } : { waiting: rest.length, oldest_waiting: oldest };
+  }
+
+  async function sendEvents(urls, me, device, records, queue) {
+    var body = JSON.stringify({ device_id: device, sent_at: deviceTime(), events: records.map(function (r) { return r.event; }),
+      queue: queue });
     var response = await request(urls.sync, {
       method: "POST", body: body,
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": me.csrf_token },
@@ -336,7 +354,7 @@
     var ready = mine.filter(function (r) { return r.state === "pending"; });
     for (var k = 0; k < ready.length; k += BATCH) {
       var batch = ready.slice(k, k + BATCH);
-      await sendEvents(urls, me, device, batch);
+      await sendEvents(urls, me, device, batch, queueAfter(waiting, batch));
       for (var n = 0; n < batch.length; n++) {
         await save(batch[n]);
       }

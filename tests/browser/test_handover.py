@@ -72,6 +72,10 @@ def test_board_acknowledge_sign_accept_and_pdf(live_server, open_tab, shots):
     other = incoming.page
     incoming.goto(f"/shifts/{shift_id}/handover")
     assert "水泵房当晚由工程部锁门" in other.locator("main").inner_text()
+    for field in other.locator("form:has(button[value=accept]) input[name^=count-]").all():
+        assert field.input_value() == ""  # the incoming lead counts: nothing is pre-filled
+        handed = field.locator("xpath=..").locator("label").inner_text().rsplit(" ", 1)[-1].rstrip(")")
+        field.fill(handed)
     _draw(other, "form:has(button[value=accept]) canvas")
     other.locator("#remarks_in").fill("钥匙、对讲机已清点")
     other.locator("#password-in").fill("Rounds-lead-1")

@@ -50,6 +50,7 @@ TABLE = {
     "home.guard": Row("/guard", {G}),
     "home.cleaner": Row("/cleaner", {C}),
     "home.lead": Row("/lead", {L}),
+    "home.waiting": Row("/lead/waiting", {L}),
     "sites.overview": Row("/sites/", OVERSIGHT),
     "sites.detail": Row("/sites/{site}", OVERSIGHT),
     "admin.audit": Row("/admin/audit", {A}),

@@ -121,6 +121,14 @@ class InspectionEvent(EventBase):
 Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent | InspectionEvent, Field(discriminator="type")]
 
 
+class QueueState(Strict):
+    """What the device still holds after this batch, so the server knows whether it may hold older records."""
+
+    waiting: Annotated[int, Field(ge=0, le=1_000_000, description="Events still queued on the device, not in this batch.")]
+    oldest_waiting: DeviceTime | None = Field(
+        None, description="Capture time (device clock) of the oldest event still queued; required when waiting > 0.")
+
+
 class SyncBatch(Strict):
     """Events queued on a device, sent together. Each event is judged on its own."""
 
@@ -129,6 +137,8 @@ class SyncBatch(Strict):
     sent_at: DeviceTime = Field(description="The device's clock at the moment of sending: measures its offset.")
     events: Annotated[list[Any], Field(min_length=1, max_length=500,
                                          json_schema_extra={"items": {"$ref": "#/components/schemas/Event"}})]
+    queue: QueueState | None = Field(None, description="The device's queue after this batch. Without it, the server takes "
+                                                       "the batch as proof that the device holds nothing older.")
 
 
 class EventResult(BaseModel):

@@ -71,7 +71,7 @@ def sync():
     """Store a batch of field events; answer event by event."""
     batch = parse(schemas.SyncBatch, request.get_json(silent=True))
     outcome = services.ingest(current_user, site_ids(current_user), batch.device_id, batch.sent_at, batch.events,
-                              now=clock.now(), skew_limit_s=current_app.config["CLOCK_SKEW_LIMIT_S"])
+                              now=clock.now(), skew_limit_s=current_app.config["CLOCK_SKEW_LIMIT_S"], queue=batch.queue)
     return _answer(schemas.SyncAnswer(
         received_at=outcome.received_at, clock_offset_s=round(outcome.offset_s, 3), clock_skewed=outcome.skewed,
         created=outcome.count("created"), duplicates=outcome.count("duplicate"), rejected=outcome.count("rejected"),

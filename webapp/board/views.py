@@ -16,7 +16,7 @@ from webapp.domain.errors import DomainError
 from webapp.domain.exceptions import ACTIONS, allowed
 from webapp.field.queries import incident_photos
 from webapp.handover import content
-from webapp.handover.queries import handover_of, overdue, shift_in_scope
+from webapp.handover.queries import handover_of, shift_in_scope, waiting
 from webapp.i18n import domain_message
 from webapp.rendering import render
 
@@ -41,7 +41,8 @@ def board(site_id: int):
     shift = queries.shift_to_show(site_id, request.args.get("shift", type=int), now)
     context = {"site_id": site_id, "shift": shift, "now": now, "args": request.args,
                "shifts": queries.shifts_around(site_id, now),
-               "late_handovers": overdue({site_id}, now - timedelta(minutes=current_app.config["HANDOVER_OVERDUE_MINUTES"]))}
+               "waiting_handovers": waiting({site_id}),
+               "overdue_before": now - timedelta(minutes=current_app.config["HANDOVER_OVERDUE_MINUTES"])}
     if shift is not None:
         pic = picture(shift, now)
         record = content.build(pic, handover_of(shift.id))

@@ -53,6 +53,7 @@ class Settings:
     inactivity_minutes: int = 90
     skew_limit_s: float = 120.0
     duplicate_minutes: int = 5
+    provisional_hours: float = 24.0  # a miss still provisional this long after its window closed becomes final
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,12 @@ R = TypeVar("R", ScanInput, CleaningCheckInput)  # a field record the matching w
 
 @dataclass(frozen=True)
 class DeviceInput:
-    """A phone of someone on the shift and when it last synced."""
+    """A phone that matters to the shift, when it last synced, and before when it is known to hold nothing unsent."""
 
     device_id: int
     person_id: int
     last_sync_at: datetime | None
+    holds_nothing_before: datetime | None = None  # from the queue state it reported; None: its last sync stands for it
 
 
 # ---- outputs ----------------------------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ class _Context:
         self.tz = zone(shift.tz)
         self.members = shift.members
         self.checkpoints = {c.id: c for c in checkpoints}
-        syncs = [d.last_sync_at for d in devices if d.person_id in self.members]
+        syncs = [d.holds_nothing_before or d.last_sync_at for d in devices]  # the caller passes the phones that matter
         self.never_synced = any(s is None for s in syncs)
         self.oldest_sync = min((s for s in syncs if s is not None), default=None)
         self.horizon = (shift.starts_at, shift.ends_at)
@@ -305,7 +307,9 @@ class _Context:
         return sorted(kept, key=_record_order)
 
     def unsynced_since(self, instant: datetime) -> bool:
-        """Whether a phone of the shift has not synced since `instant`, so it may still hold records from before it."""
+        """Whether a phone of the shift may still hold records from before `instant`; never once the limit is past."""
+        if self.now >= instant + timedelta(hours=self.settings.provisional_hours):
+            return False
         return self.never_synced or (self.oldest_sync is not None and self.oldest_sync < instant)
 
     def hhmm(self, instant: datetime) -> str:

@@ -19,3 +19,18 @@ def corrected_instant(device_time: datetime, offset_s: float) -> datetime:
 def is_skewed(offset_s: float, limit_s: float) -> bool:
     """Whether a device's clock is further off than the limit allows."""
     return abs(offset_s) > limit_s
+
+
+def holds_nothing_before(received_at: datetime, offset_s: float, waiting: int | None, oldest_waiting: datetime | None,
+                         previous: datetime | None) -> datetime | None:
+    """Up to which instant a device is known to hold no unsent record, after a batch.
+
+    `waiting` None: the client did not say (older clients), and the batch is taken as proof, as a last sync was.
+    Nothing waiting: nothing older than now. Something waiting: nothing older than the oldest waiting capture
+    (device clock corrected by the batch's offset); without its time, nothing new is learnt.
+    """
+    if waiting is None or waiting == 0:
+        return received_at
+    if oldest_waiting is None:
+        return previous
+    return corrected_instant(oldest_waiting, offset_s)

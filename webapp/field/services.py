@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.access import QUALITY
-from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, InspectionEvent, ScanEvent
+from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, InspectionEvent, QueueState, ScanEvent
 from webapp.audit import record
 from webapp.domain.errors import DomainError
-from webapp.domain.sync import clock_offset_s, corrected_instant, is_skewed
+from webapp.domain.sync import clock_offset_s, corrected_instant, holds_nothing_before, is_skewed
 from webapp.extensions import db
 from webapp.field import queries
 from webapp.models import (
@@ -318,11 +318,13 @@ def _context(person: Person, site_ids: set[int], device: Device, offset: float, 
     )
 
 
-def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s) -> SyncOutcome:
+def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s, queue) -> SyncOutcome:
     offset = clock_offset_s(sent_at, now)
     parsed = _parse(raw_events)
     valid = [event for event, failure in parsed if failure is None]
     device = device_for(person, device_id, now)
+    device.holds_nothing_before = holds_nothing_before(now, offset, queue.waiting if queue else None,
+                                                       queue.oldest_waiting if queue else None, device.holds_nothing_before)
     ctx = _context(person, site_ids, device, offset, sent_at, valid)
     known = queries.existing_uuids({e.client_uuid for e in valid})
     results = []
@@ -354,11 +356,15 @@ def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_lim
 
 
 def ingest(person: Person, site_ids: set[int], device_id: str, sent_at: datetime, raw_events: list, *, now: datetime,
-           skew_limit_s: float) -> SyncOutcome:
-    """Store a batch of events from one device; each is created, a duplicate, or rejected with a reason."""
+           skew_limit_s: float, queue: QueueState | None = None) -> SyncOutcome:
+    """Store a batch of events from one device; each is created, a duplicate, or rejected with a reason.
+
+    `queue` is what the device says it still holds after this batch (see holds_nothing_before)."""
     for attempt in range(3):
         try:
-            return _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s)
+            outcome = _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_limit_s, queue)
+            _late_addenda(outcome, person, now)
+            return outcome
         except IntegrityError:
             # the same events arrived through another request at the same moment: their rows now exist,
             # so the next attempt answers them as duplicates
@@ -366,6 +372,16 @@ def ingest(person: Person, site_ids: set[int], device_id: str, sent_at: datetime
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _late_addenda(outcome: SyncOutcome, person: Person, now: datetime) -> None:
+    """Late scans that clear a miss left provisional in a sealed handover add a signed addendum under it (after the
+    batch is committed: the records stand whatever happens here)."""
+    from webapp.handover.services import late_scans_addenda
+
+    scans = [r.record for r in outcome.results if r.status == "created" and isinstance(r.record, Scan)]
+    if scans:
+        late_scans_addenda(scans, person, now)
 
 
 def site_of(person_site_ids: set[int], site_id: int) -> Site:

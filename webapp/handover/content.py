@@ -54,6 +54,8 @@ def build(picture: ShiftPicture, handover: Handover | None) -> dict:
         "incoming_lead": _person(picture, handover.incoming_lead_id) or (handover.incoming_lead.name if handover.incoming_lead else ""),
         "staff": sorted(p.name for pid, p in picture.people.items() if any(m.person_id == pid for m in shift.members)),
         "rounds": rounds,
+        "provisional_misses": [{"route": r["route"], "due": r["due"], "missing": r["missing"]} for r in rounds
+                               if r["provisional"] and r["state"] in ("missed", "incomplete")],
         "round_figures": tally.rounds(picture.assessment.rounds).figures(),
         "gaps": gaps,
         "gap_figures": {"total": len(gaps), "accepted": states["accepted"], "explained": states["explained"],

@@ -35,7 +35,7 @@ def _section(pdf: FPDF, title: str) -> None:
     pdf.set_font(FONT, size=9)
 
 
-def render(record: dict, handover: Handover, font_path: str) -> bytes:
+def render(record: dict, handover: Handover, font_path: str, head: tuple[int, str] | None = None) -> bytes:
     """The form as PDF bytes."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=14)
@@ -53,7 +53,8 @@ def render(record: dict, handover: Handover, font_path: str) -> bytes:
     _section(pdf, _("Patrol rounds") + f" — {figures['done']}/{figures['due']}" +
              (f" ({figures['rate']}%)" if figures["rate"] is not None else ""))
     _table(pdf, [_("Due"), _("Route"), _("State"), _("Visited"), _("Missed checkpoints")],
-           [[r["due"], r["route"], label_of("state", r["state"]), f"{r['visited']}/{r['total']}", "、".join(r["missing"])]
+           [[r["due"], r["route"], label_of("state", r["state"]) + (f" ({_('provisional')})" if r.get("provisional") else ""),
+             f"{r['visited']}/{r['total']}", "、".join(r["missing"])]
             for r in record["rounds"]], (28, 40, 22, 16, 64))
     g = record["gap_figures"]
     _section(pdf, _("Exceptions") + " — " + _("%(total)s in all: %(accepted)s accepted, %(explained)s explained, "
@@ -90,6 +91,9 @@ def render(record: dict, handover: Handover, font_path: str) -> bytes:
                        new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.multi_cell(0, 4, _("Not closed yet: this print is a draft."), new_x="LMARGIN", new_y="NEXT")
+    if head:
+        pdf.multi_cell(0, 4, _("Head of the chain when printed") + f": {record['site']['name']} #{head[0]} {head[1]}",
+                       new_x="LMARGIN", new_y="NEXT")
     for addendum in handover.addenda:
         pdf.multi_cell(0, 4, _("Addendum") + f" {addendum.created_at:%Y-%m-%d %H:%M} UTC · {addendum.person.name}: {addendum.text}"
                        + f" · {addendum.sha256[:16]}…", new_x="LMARGIN", new_y="NEXT")

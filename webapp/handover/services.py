@@ -5,16 +5,28 @@ import base64
 import binascii
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from webapp.assessments import picture
 from webapp.audit import record
 from webapp.domain.errors import DomainError
-from webapp.domain.handover import addendum_hash, seal
+from webapp.domain.evidence import commitment
+from webapp.domain.handover import (
+    addendum_hash,
+    addendum_message,
+    count_differences,
+    duplicate_names,
+    image_digest,
+    seal,
+    seal_message,
+)
 from webapp.extensions import db
-from webapp.handover import content
-from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Shift
+from webapp.handover import anchors, content, evidence
+from webapp.models import Handover, HandoverAddendum, HandoverItem, HandoverState, Person, Scan, Shift
 
 DEFAULT_ITEMS = ["对讲机", "钥匙", "交接班记录本"]
 MAX_SIGNATURE_BYTES = 300_000
@@ -70,6 +82,9 @@ def save_draft(handover: Handover, person: Person, items: list[tuple[str, int]],
     _open_state(handover, HandoverState.OPEN, HandoverState.REFUSED)
     if person.id != handover.outgoing_lead_id:
         raise DomainError("not_outgoing_lead")
+    repeated = duplicate_names([name[:100] for name, _count in items])
+    if repeated:
+        raise DomainError("item_duplicate", names="、".join(repeated))
     handover.items = [HandoverItem(position=n, name=name[:100], count_out=count) for n, (name, count) in enumerate(items)]
     handover.remarks_out = remarks
     record(person, "handover_draft", "handover", handover.id, site_id=handover.site_id, items=len(items))
@@ -107,9 +122,16 @@ def refuse(handover: Handover, person: Person, password: str, reason: str, now: 
 
 
 def accept(handover: Handover, person: Person, password: str, signature: str | None, counts: dict[int, int],
-           remarks: str, now: datetime) -> None:
-    """The incoming lead counts the items, signs and accepts: the record is sealed and chained to the site's last one."""
+           remarks: str, now: datetime, differences_confirmed: bool = False) -> None:
+    """The incoming lead counts every item, confirms any difference, signs and accepts: the record is sealed and
+    chained to the site's last one."""
     _incoming(handover, person, password)
+    missing = [i.name for i in handover.items if i.id not in counts]
+    if missing:
+        raise DomainError("count_missing", names="、".join(missing))
+    differ = count_differences([(i.name, i.count_out, counts[i.id]) for i in handover.items])
+    if differ and not differences_confirmed:
+        raise DomainError("count_differs", items="、".join(f"{name} {out} → {counted}" for name, out, counted in differ))
     handover.in_signature = signature_png(signature)
     for item in handover.items:
         item.count_in = counts.get(item.id)
@@ -117,12 +139,17 @@ def accept(handover: Handover, person: Person, password: str, signature: str | N
     db.session.flush()
     last = db.session.scalar(select(Handover).where(Handover.site_id == handover.site_id, Handover.sequence.is_not(None))
                              .order_by(Handover.sequence.desc()).limit(1).with_for_update())
-    body = content.build(picture(handover.shift, now), handover)
+    shift_picture = picture(handover.shift, now)
+    body = content.build(shift_picture, handover)
+    body["evidence"] = commitment(evidence.gather(handover.shift_id, handover, *evidence.counted_ids(shift_picture)).records)
     handover.content_json, handover.sha256 = seal(body, last.sha256 if last else None)
     handover.prev_sha256, handover.sequence = (last.sha256 if last else None), (last.sequence + 1 if last else 1)
+    handover.seal_signature = anchors.sign(seal_message(handover.site_id, handover.sequence, handover.sha256,
+                                                        handover.prev_sha256))
     handover.state = HandoverState.CLOSED  # last: from here on the record is sealed
     record(person, "handover_closed", "handover", handover.id, site_id=handover.site_id, sha256=handover.sha256)
     db.session.commit()
+    anchors.witness("seal", handover.site_id, handover.sequence, handover.sha256, now)
 
 
 def add_addendum(handover: Handover, person: Person, password: str, text: str, signature: str | None, now: datetime) -> None:
@@ -132,12 +159,55 @@ def add_addendum(handover: Handover, person: Person, password: str, text: str, s
     _password(person, password)
     if not text.strip():
         raise DomainError("addendum_needs_text")
-    addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text.strip()[:4000],
-                                signature=signature_png(signature), created_at=now,
-                                sha256=addendum_hash(handover.sha256, person.id, text.strip()[:4000], now))
-    db.session.add(addendum)
+    _append_addendum(handover, person, text.strip()[:4000], signature_png(signature), now)
+
+
+def _append_addendum(handover: Handover, person: Person, text: str, signature: str | None, now: datetime) -> None:
+    """Chain an addendum to the one before it (or the record), sign it with the sealing key, commit and witness it."""
+    prev = handover.addenda[-1].sha256 if handover.addenda else handover.sha256
+    sha = addendum_hash(prev, person.id, text, now, image_digest(signature))
+    number = len(handover.addenda) + 1
+    addendum = HandoverAddendum(handover_id=handover.id, person_id=person.id, text=text, signature=signature, created_at=now,
+                                sha256=sha, seal_signature=anchors.sign(addendum_message(handover.site_id, handover.sequence,
+                                                                                         number, sha)))
+    handover.addenda.append(addendum)
     record(person, "handover_addendum", "handover", handover.id, site_id=handover.site_id, sha256=addendum.sha256)
     db.session.commit()
+    anchors.witness("addendum", handover.site_id, handover.sequence, handover.sha256, now, addenda=number, addendum_sha256=sha)
+
+
+def late_scans_addenda(scans: list[Scan], person: Person, now: datetime) -> int:
+    """After a sync: for each sealed handover whose provisional miss a late scan has now cleared, an automatic addendum
+    signed with the sealing key ("late sync: checkpoint X scanned at T"), never a silent change. How many were added."""
+    shift_ids = {s.shift_id for s in scans if s.shift_id is not None}
+    if not shift_ids:
+        return 0
+    added = 0
+    for handover in db.session.scalars(select(Handover).where(Handover.shift_id.in_(shift_ids),
+                                                              Handover.state == HandoverState.CLOSED)):
+        sealed = sealed_content(handover)
+        fresh = content.build(picture(handover.shift, now), None)
+        still = {(r["route"], r["due"]): set(r["missing"]) for r in fresh["rounds"]}
+        mine = [s for s in scans if s.shift_id == handover.shift_id]
+        for miss in sealed.get("provisional_misses", []):
+            cleared = set(miss["missing"]) - still.get((miss["route"], miss["due"]), set(miss["missing"]))
+            for name in sorted(cleared):
+                scan = next((s for s in mine if s.checkpoint.name == name), None)
+                if scan is None:
+                    continue
+                text = _late_text(name, scan, miss["due"], handover)
+                if any(a.text == text for a in handover.addenda):
+                    continue
+                _append_addendum(handover, person, text, None, now)
+                added += 1
+    return added
+
+
+def _late_text(checkpoint: str, scan: Scan, due: str, handover: Handover) -> str:
+    tz = ZoneInfo(handover.shift.site.timezone)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the record's language, not the syncing phone's
+        return gettext("Late sync: %(checkpoint)s scanned at %(time)s (round due %(due)s, provisional when sealed).",
+                       checkpoint=checkpoint, time=scan.captured_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), due=due)
 
 
 def sealed_content(handover: Handover) -> dict:

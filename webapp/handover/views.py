@@ -11,8 +11,7 @@ from webapp import clock
 from webapp.access import OVERSIGHT, allow
 from webapp.assessments import picture
 from webapp.domain.errors import DomainError
-from webapp.domain.handover import verify_chain
-from webapp.handover import content, pdf, queries, services
+from webapp.handover import content, pdf, queries, services, verification
 from webapp.i18n import domain_message
 from webapp.models import HandoverState
 from webapp.rendering import render
@@ -71,7 +70,7 @@ def _do(step: str, shift) -> str:
     if step == "accept":
         counts = {i.id: _count(form[f"count-{i.id}"]) for i in handover.items if form.get(f"count-{i.id}", "") != ""}
         services.accept(handover, current_user, form.get("password", ""), form.get("signature"), counts,
-                        form.get("remarks_in", ""), now)
+                        form.get("remarks_in", ""), now, differences_confirmed=form.get("differences_confirmed") == "1")
         return _("Accepted. The handover is closed and sealed.")
     if step == "refuse":
         services.refuse(handover, current_user, form.get("password", ""), form.get("reason", ""), now)
@@ -97,7 +96,7 @@ def as_pdf(handover_id: int):
     handover = queries.handover_in_scope(current_user, handover_id)
     record = services.sealed_content(handover) if handover.content_json else content.build(
         picture(handover.shift, clock.now()), handover)
-    data = pdf.render(record, handover, current_app.config["LABEL_FONT"])
+    data = pdf.render(record, handover, current_app.config["LABEL_FONT"], queries.chain_head(handover.site_id))
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="handover-{handover.id}.pdf"'})
 
@@ -123,5 +122,5 @@ def _date(text: str | None) -> date | None:
 @bp.route("/sites/<int:site_id>/handovers/verify")
 @allow(OVERSIGHT, site_arg="site_id")
 def verify(site_id: int):
-    """Recompute the site's chain of sealed handovers and say whether it is intact."""
-    return render("handover/verify.html", site_id=site_id, report=verify_chain(queries.chain(site_id)))
+    """Recompute the site's chain and every record's evidence, and show each record with its checks."""
+    return render("handover/verify.html", site_id=site_id, report=verification.verify_site(site_id))

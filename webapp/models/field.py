@@ -23,6 +23,8 @@ class Device(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # what the device said it still holds: it holds nothing captured before this instant (server time)
+    holds_nothing_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FieldRecord:

@@ -41,6 +41,7 @@ class Handover(Base):
     sequence: Mapped[int | None] = mapped_column(Integer)  # position in the site's chain
     out_signature: Mapped[str | None] = mapped_column(Text)  # PNG data URL drawn on the signature pad
     in_signature: Mapped[str | None] = mapped_column(Text)
+    seal_signature: Mapped[str | None] = mapped_column(Text)  # Ed25519 over the seal, by a key kept outside the database
     refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refused_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     refusal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -80,7 +81,8 @@ class HandoverAddendum(Base):
     text: Mapped[str] = mapped_column(Text)
     signature: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sha256: Mapped[str] = mapped_column(String(64))  # of its canonical content, chained to the handover's hash
+    sha256: Mapped[str] = mapped_column(String(64))  # of its canonical content, chained to the addendum before it
+    seal_signature: Mapped[str | None] = mapped_column(Text)  # Ed25519, as for the handover
 
     handover: Mapped[Handover] = relationship(back_populates="addenda")
     person: Mapped[Person] = relationship()
@@ -117,7 +119,7 @@ class AuditEntry(Base):
     person: Mapped[Person | None] = relationship()
 
 
-SEALED_COLUMNS = ("state", "content_json", "sha256", "prev_sha256", "sequence", "remarks_out", "remarks_in",
+SEALED_COLUMNS = ("state", "content_json", "sha256", "prev_sha256", "sequence", "seal_signature", "remarks_out", "remarks_in",
                   "out_signature", "in_signature", "signed_out_at", "accepted_at", "outgoing_lead_id", "incoming_lead_id")
 
 

@@ -1,14 +1,12 @@
 """Reads for the client portal: only released reports, only incident evidence photos, the sealed chain as dates and hashes."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from flask import abort
 from sqlalchemy import select
 
 from webapp.access import site_ids
-from webapp.domain.handover import Sealed
 from webapp.extensions import db
 from webapp.models import GeneratedReport, Person, Photo, Site
 
@@ -49,19 +47,6 @@ def evidence_photo(person: Person, photo_id: int) -> Photo:
     if photo is None or photo.incident_id is None or photo.site_id not in site_ids(person):
         abort(404)
     return photo
-
-
-def chain_rows(records: list[Sealed]) -> list[dict]:
-    """Each sealed record as the client sees it: sequence, shift date and name, hash; no names of people."""
-    rows = []
-    for record in sorted(records, key=lambda r: r.sequence):
-        try:
-            shift = json.loads(record.content_json).get("shift", {})
-        except (ValueError, AttributeError):
-            shift = {}
-        rows.append({"sequence": record.sequence, "date": shift.get("date", ""), "shift": shift.get("name", ""),
-                     "sha256": record.sha256, "prev_sha256": record.prev_sha256})
-    return rows
 
 
 def gap_counts(record: dict) -> Counter:

@@ -334,4 +334,7 @@ def render(report: Report, g: Gathered, charts: list[dict], photos: dict[str, li
         pdf.multi_cell(0, 4, f"#{x.sequence}  {x.sha256}", new_x="LMARGIN", new_y="NEXT")
     if not h.hashes:
         pdf.cell(0, 5, _("No sealed handover in this period."), new_x="LMARGIN", new_y="NEXT")
+    if g.chain_head:
+        pdf.multi_cell(0, 4, _("Head of the chain when this report was made") +
+                       f": {g.site.name} #{g.chain_head[0]} {g.chain_head[1]}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

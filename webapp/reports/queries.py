@@ -17,6 +17,7 @@ from webapp import quality_steps
 from webapp.assessments import picture
 from webapp.domain import reports as rules
 from webapp.extensions import db
+from webapp.handover.queries import chain_head
 from webapp.models import (
     Area,
     Checkpoint,
@@ -54,6 +55,7 @@ class Gathered:
     areas: dict[int, str] = field(default_factory=dict)
     routes: dict[int, str] = field(default_factory=dict)
     people: dict[int, str] = field(default_factory=dict)
+    chain_head: tuple[int, str] | None = None  # the site's newest sealed handover when gathered: (sequence, hash)
 
     def shift(self, shift_id: int) -> rules.ShiftRow | None:
         return next((s for s in self.facts.shifts if s.id == shift_id), None)
@@ -146,7 +148,8 @@ def gather(site: Site, period: rules.Period, now: datetime) -> Gathered:
     people = dict(db.session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
     return Gathered(site, site.company, facts, {cp_id: name for cp_id, name, _a in checkpoints},
                     dict(db.session.execute(select(Area.id, Area.name).where(Area.site_id == site.id)).all()),
-                    dict(db.session.execute(select(Route.id, Route.name).where(Route.site_id == site.id)).all()), people)
+                    dict(db.session.execute(select(Route.id, Route.name).where(Route.site_id == site.id)).all()), people,
+                    chain_head(site.id))
 
 
 def scans(site_id: int, ids: list[int]) -> list[Scan]:
