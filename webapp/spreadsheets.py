@@ -2,6 +2,8 @@
 characters a workbook cannot hold are dropped instead of failing the whole export."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from io import BytesIO
 
 import openpyxl
@@ -62,3 +64,18 @@ def as_bytes(book: openpyxl.Workbook) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def without_names(data: bytes, names: Iterable[str], stand_in: str = "—") -> bytes:
+    """The XLSX with every one of these names in its text cells replaced by `stand_in` (for a client who may not see
+    staff names): a name column, a name inside a sentence, on every sheet."""
+    wanted = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    book = openpyxl.load_workbook(BytesIO(data))
+    if wanted:
+        pattern = re.compile("|".join(re.escape(n) for n in wanted))
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and pattern.search(cell.value):
+                        cell.value = pattern.sub(stand_in, cell.value)
+    return as_bytes(book)

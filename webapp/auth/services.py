@@ -66,10 +66,13 @@ def unauthorized():
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to after sign-in, or None if the target points anywhere else."""
-    if not target:
+    """A local path to return to after sign-in, or None if the target points anywhere else (or is not a path)."""
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):  # a newline would split the header
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "//[" (an unclosed IPv6 host)
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
