@@ -3,6 +3,7 @@ make a copied cookie useless at once, on pages, on /api/v1/me and on sync."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -107,3 +108,12 @@ def test_a_forged_or_unknown_session_key_signs_nobody_in(world, app):
     with client.session_transaction() as session:
         session["_user_id"] = "99999999999999999999999:x"  # a person id past any integer column
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_session_ends_after_a_working_shift_even_if_its_cookie_is_kept(world, app):
+    phone, thief = signed_in(app)
+    assert works(thief)
+    row = db.session.scalar(select(PersonSession))
+    row.started_at = row.started_at - app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(minutes=1)
+    db.session.commit()
+    assert not works(thief) and not works(phone)

@@ -16,7 +16,7 @@ from webapp.audit import record
 from webapp.domain.passwords import lock_for
 from webapp.extensions import db
 from webapp.i18n import site_time
-from webapp.models import Person, PersonSession
+from webapp.models import Person, PersonSession, utcnow
 
 
 def _digest(key: str) -> str:
@@ -32,7 +32,8 @@ def load_person(session_id: str) -> Person | None:
     person_id, _sep, key = session_id.partition(":")
     if not (person_id.isascii() and person_id.isdigit() and len(person_id) < 19 and key):
         return None
-    started_after = clock.now() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    # the wall clock, as for the cookie's own expiry (a test's pinned ROUNDS_NOW moves the domain's "now", not sessions)
+    started_after = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
     person = db.session.scalar(
         select(Person).join(PersonSession, PersonSession.person_id == Person.id)
         .where(Person.id == int(person_id), PersonSession.key_sha256 == _digest(key), PersonSession.ended_at.is_(None),
@@ -45,7 +46,7 @@ def load_person(session_id: str) -> Person | None:
 def start_session(person: Person) -> None:
     """Open a new session for a person who has just proved who they are; its key goes into their cookie."""
     key = secrets.token_urlsafe(32)
-    db.session.add(PersonSession(person_id=person.id, key_sha256=_digest(key), started_at=clock.now()))
+    db.session.add(PersonSession(person_id=person.id, key_sha256=_digest(key), started_at=utcnow()))
     db.session.commit()
     person.session_key = key
 
@@ -55,7 +56,7 @@ def end_sessions(person: Person, why: str, keep: str = "") -> None:
     query = update(PersonSession).where(PersonSession.person_id == person.id, PersonSession.ended_at.is_(None))
     if keep:
         query = query.where(PersonSession.key_sha256 != _digest(keep))
-    db.session.execute(query.values(ended_at=clock.now(), ended_why=why))
+    db.session.execute(query.values(ended_at=utcnow(), ended_why=why))
 
 
 def unauthorized():
@@ -130,7 +131,7 @@ def sign_out(person: Person) -> None:
     if person.session_key:
         db.session.execute(update(PersonSession).where(PersonSession.key_sha256 == _digest(person.session_key),
                                                        PersonSession.ended_at.is_(None))
-                           .values(ended_at=clock.now(), ended_why="sign_out"))
+                           .values(ended_at=utcnow(), ended_why="sign_out"))
     record(person, "sign_out", "person", person.id)
     db.session.commit()
 
