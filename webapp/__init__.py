@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         notices,
         ops,
         orders,
+        params,
         portal,
         pwa,
         reports,
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         violations,
     )
 
+    params.init_app(app)  # before any route: the bounded <int:...> converter
     db_setup.init_app(app)
     ops.init_app(app)  # first of the request hooks: every later log line carries the request id
     i18n.init_app(app)

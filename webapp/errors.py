@@ -1,7 +1,7 @@
 """One place that turns errors into a page or JSON, with a message in the person's language."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
@@ -50,7 +50,11 @@ def init_app(app) -> None:
             from webapp.auth.views import render_login
 
             return render_login(error=_("Too many sign-in attempts. Wait a minute and try again.")), 429
-        return _answer(status, error.name.lower().replace(" ", "_"), message)
+        answer = make_response(_answer(status, error.name.lower().replace(" ", "_"), message))
+        for name, value in error.get_headers():  # e.g. Allow on a 405: what the method may be instead
+            if name.lower() != "content-type":
+                answer.headers[name] = value
+        return answer
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

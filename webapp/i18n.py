@@ -92,6 +92,7 @@ DOMAIN_MESSAGES = {
     "bad_interval": _l("The interval must be a positive number of minutes, not %(value)s"),
     "plan_without_times": _l("A plan needs either an interval or at least one time of day"),
     "bad_window": _l("Windows and grace periods cannot be negative"),
+    "plan_minutes_too_many": _l("At most %(most)s minutes (a week)"),
     "photo_too_large": _l("This photo is %(size_mb)s MB; photos may be at most %(max_mb)s MB."),
     "photo_not_an_image": _l("This file is not a picture. Send a photo (JPEG, PNG, HEIC or WebP)."),
     "photo_unsupported": _l("%(format)s pictures are not accepted. Send a photo as JPEG, PNG, HEIC or WebP."),

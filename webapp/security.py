@@ -6,6 +6,8 @@ data: and blob: images; the QR decoder runs in a worker.
 """
 from __future__ import annotations
 
+from flask import g, request
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -41,7 +43,27 @@ def add_headers(response, production: bool):
     return response
 
 
+def keep_private(response):
+    """An answer made for a signed-in person (a page, JSON, a photo) is never kept by a shared cache.
+
+    `public` becomes `private` (a photo keeps its max-age in the person's own browser); an answer that says nothing
+    is `private, no-cache`; `no-store` (label sheets, health) stays as the view set it.
+    """
+    person = g.get("_login_user")  # only if this request loaded the person: who is signed in shaped the answer
+    if person is None or not person.is_authenticated or request.endpoint == "static":
+        return response
+    cache = response.cache_control
+    if not cache.no_store:
+        cache.public = False
+        cache.private = True
+        if cache.max_age is None:
+            cache.no_cache = True
+    response.vary.add("Cookie")
+    return response
+
+
 def init_app(app) -> None:
-    """Add the security headers to every response of the app."""
+    """Add the security headers to every response of the app, and keep signed-in answers out of shared caches."""
     production = app.config["ROUNDS_ENV"] == "production"
     app.after_request(lambda response: add_headers(response, production))
+    app.after_request(keep_private)

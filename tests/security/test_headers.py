@@ -57,3 +57,29 @@ def test_production_refuses_to_start_with_the_default_secret_key(database_url, m
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         make_app(database_url)
+
+
+def test_photos_and_every_signed_in_answer_stay_out_of_shared_caches(world, app):
+    """A site photo is `private` (kept only by the person's own browser); pages and JSON are `private, no-cache`."""
+    photo = world.photo(world.site_a, world.people["guard"])
+    lead = app.test_client()
+    sign_in(lead, "lead")
+    for path in (f"/photos/{photo.id}.jpg", f"/photos/{photo.id}/thumb.jpg"):
+        answer = lead.get(path)
+        assert answer.status_code == 200, path
+        cache = answer.cache_control
+        assert cache.private and not cache.public and cache.max_age == 86400, (path, answer.headers["Cache-Control"])
+        assert "Cookie" in answer.vary
+    for path in ("/lead", "/api/v1/me", f"/sites/{world.site_a.id}/board"):
+        answer = lead.get(path)
+        assert answer.status_code == 200, path
+        cache = answer.cache_control
+        assert cache.private and cache.no_cache and not cache.public, (path, answer.headers.get("Cache-Control"))
+
+
+def test_static_files_are_the_same_for_everyone_and_stay_cacheable(world, app):
+    static = app.test_client().get("/static/css/app.css")
+    assert not static.cache_control.private
+    manager = app.test_client()
+    sign_in(manager, "manager")
+    assert manager.get("/static/css/app.css").cache_control.private is not True  # the same file for everyone

@@ -46,6 +46,7 @@ TABLE = {
     "auth.login": Row("/login", None, ok_signed_in=302),
     "auth.logout": Row("/logout", EVERYONE, method="POST", ok=302),
     "auth.language": Row("/language", None, method="POST", ok=302),
+    "auth.password": Row("/account/password", EVERYONE),
     "home.index": Row("/", EVERYONE, ok=302),
     "home.guard": Row("/guard", {G}),
     "home.cleaner": Row("/cleaner", {C}),

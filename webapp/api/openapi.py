@@ -38,6 +38,14 @@ def document() -> dict:
     upload = components["PhotoUpload"]
     upload["properties"]["file"] = {"type": "string", "format": "binary", "description": "JPEG, PNG, HEIC, WebP or a still GIF"}
     upload["required"] = sorted(set(upload.get("required", [])) | {"file"})
+    # a form field is sent as text or left out: it is never null
+    for name, prop in upload["properties"].items():
+        branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+        if len(branches) == 1 and len(prop["anyOf"]) == 2:
+            upload["properties"][name] = {**{k: v for k, v in prop.items() if k not in ("anyOf", "default")}, **branches[0]}
+    # where it was taken: a checkpoint's token or a site (the upload is refused without either)
+    upload["anyOf"] = [{"required": ["token"], "properties": {"token": {"type": "string", "minLength": 1}}},
+                       {"required": ["site_id"], "properties": {"site_id": {"type": "integer"}}}]
     csrf = [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "The csrf_token from GET /api/v1/me"}]
     return {

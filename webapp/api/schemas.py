@@ -1,11 +1,11 @@
 """The API's request and response shapes: they validate what comes in and generate the OpenAPI document."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 # PostgreSQL cannot store a NUL character in text: refused here, one field of one event, rather than failing the
 # whole batch's query with a 500 that the phone would resend for ever
@@ -16,8 +16,28 @@ Lat = Annotated[float, Field(ge=-90, le=90)]
 Lng = Annotated[float, Field(ge=-180, le=180)]
 # A device clock outside these years is broken, not early or late; the bounds also keep its correction by the
 # measured offset within the years a datetime can hold (0004-01-01 sent at 2030 used to overflow into a 500).
-DeviceTime = Annotated[AwareDatetime, Field(ge=datetime(1900, 1, 1, tzinfo=timezone.utc),
-                                            lt=datetime(2200, 1, 1, tzinfo=timezone.utc))]
+# The year is judged as written (in the device's zone), so that the document can say the same with a pattern.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+YEARS = r"^(19|20|21)[0-9]{2}-"
+
+
+def _written(value):
+    """A device time comes as text (ISO 8601), as the document says, never as a number."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("write the time as ISO 8601 text, e.g. 2026-11-25T10:00:00+08:00")
+    return value
+
+
+def _within_years(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
+DeviceTime = Annotated[AwareDatetime, BeforeValidator(_written), AfterValidator(_within_years),
+                       Field(json_schema_extra={"pattern": YEARS})]
+# a record's id as the database can hold it: anything bigger names nothing
+Id = Annotated[int, Field(le=2**63 - 1)]
 
 
 class Strict(BaseModel):
@@ -55,7 +75,7 @@ class ScanEvent(EventBase):
 class ChecklistAnswer(Strict):
     """Pass or fail of one checklist item, with a note (expected when it fails)."""
 
-    item_id: int
+    item_id: Id
     passed: bool
     note: Annotated[str, Field(pattern=NO_NUL, max_length=500)] = ""
 
@@ -82,7 +102,7 @@ class IncidentEvent(EventBase):
     """A problem found in the field, at a checkpoint or at a place described in words."""
 
     type: Literal["incident"]
-    site_id: int | None = Field(None, description="Needed when no checkpoint token is given.")
+    site_id: Id | None = Field(None, description="Needed when no checkpoint token is given.")
     token: Annotated[str, Field(pattern=NO_NUL, max_length=64)] | None = None
     location_text: Annotated[str, Field(pattern=NO_NUL, max_length=300)] = ""
     kind: Literal["damage", "leak", "fire_safety", "security", "cleanliness", "other"]
@@ -95,7 +115,7 @@ class IncidentEvent(EventBase):
 class InspectionAnswer(Strict):
     """The mark given to one item of the sheet: deduction 1 pass / 0 fail, scale 5/3/1, null when not applicable."""
 
-    item_id: int
+    item_id: Id
     value: StrictInt | None = Field(description="deduction: 1 pass, 0 fail; scale: 5, 3 or 1; null: not applicable")
     note: Annotated[str, Field(pattern=NO_NUL, max_length=500)] = ""
     photo_ids: Annotated[list[UUID], Field(max_length=5)] = []
@@ -106,16 +126,16 @@ class InspectionEvent(EventBase):
     or a photo. The inspector may countersign the running shift's patrol record and the site's latest handover."""
 
     type: Literal["inspection"]
-    site_id: int | None = Field(None, description="Needed when no checkpoint token is given.")
-    area_id: int | None = None
+    site_id: Id | None = Field(None, description="Needed when no checkpoint token is given.")
+    area_id: Id | None = None
     token: Annotated[str, Field(pattern=NO_NUL, max_length=64)] | None = Field(None, description="The checkpoint inspected, if any.")
-    template_id: int = Field(description="The version of the scoring sheet the phone was given.")
+    template_id: Id = Field(description="The version of the scoring sheet the phone was given.")
     answers: Annotated[list[InspectionAnswer], Field(max_length=200)]
     note: Annotated[str, Field(pattern=NO_NUL, max_length=2000)] = ""
     signature: Annotated[str, Field(pattern=NO_NUL, max_length=MAX_SIGNATURE_CHARS,
                                     description="The inspector's signature: a PNG data URL from the signature pad.")]
-    countersign_shift_id: int | None = Field(None, description="A shift of this site whose patrol record is countersigned.")
-    countersign_handover_id: int | None = Field(None, description="A handover of this site that is countersigned.")
+    countersign_shift_id: Id | None = Field(None, description="A shift of this site whose patrol record is countersigned.")
+    countersign_handover_id: Id | None = Field(None, description="A handover of this site that is countersigned.")
 
 
 Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent | InspectionEvent, Field(discriminator="type")]
@@ -233,6 +253,6 @@ class PhotoUpload(Strict):
     device_id: Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=64)]
     token: Annotated[str, Field(pattern=NO_NUL, max_length=64)] | None = Field(
         None, description="The checkpoint where it was taken.")
-    site_id: int | None = Field(None, description="Needed when no checkpoint token is given.")
+    site_id: Id | None = Field(None, description="Needed when no checkpoint token is given.")
     device_time: DeviceTime | None = Field(None, description="When it was taken, by the device's clock.")
     sent_at: DeviceTime | None = Field(None, description="The device's clock when sending, to correct device_time.")

@@ -1,5 +1,6 @@
 """Sign-in, sign-out and the choice of language."""
 from flask import abort, request
+from flask_login import current_user
 
 from webapp.auth.views import bp
 from webapp.extensions import csrf, htmx, limiter, login_manager
@@ -20,6 +21,13 @@ def init_app(app) -> None:
         """A form field whose name the parser dropped (pallets/werkzeug#3032) is bad input, not a crash in the CSRF check."""
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and (None in request.form or None in request.files):
             abort(400)
+
+    @app.before_request
+    def api_sign_in_first():
+        """An API write from someone not signed in is a 401 (sign in), not a CSRF failure: it has no session to match."""
+        if request.path.startswith("/api/") and request.method == "POST" and not current_user.is_authenticated:
+            return services.unauthorized()
+        return None
 
     csrf.init_app(app)  # after the hook above: Flask runs before_request hooks in the order they were added
     limiter.init_app(app)

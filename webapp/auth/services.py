@@ -1,29 +1,62 @@
 """Signing people in and out, and remembering their language; the only writer of this area."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from webapp import clock
 from webapp.audit import record
 from webapp.domain.passwords import lock_for
 from webapp.extensions import db
 from webapp.i18n import site_time
-from webapp.models import Person
+from webapp.models import Person, PersonSession, utcnow
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def load_person(session_id: str) -> Person | None:
-    """The person behind a session, or None if they no longer exist or their sessions were ended."""
-    person_id, _sep, version = session_id.partition(":")
-    if not (person_id.isdigit() and version.isdigit()):
+    """The person behind a session cookie, or None unless their session is open in the database (one query).
+
+    A session ends at sign-out, when the person's password changes and when a manager ends all their sessions;
+    from then on a copy of its cookie signs nobody in.
+    """
+    person_id, _sep, key = session_id.partition(":")
+    if not (person_id.isascii() and person_id.isdigit() and len(person_id) < 19 and key):
         return None
-    person = db.session.get(Person, int(person_id))
-    return person if person is not None and person.session_version == int(version) else None
+    # the wall clock, as for the cookie's own expiry (a test's pinned ROUNDS_NOW moves the domain's "now", not sessions)
+    started_after = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    person = db.session.scalar(
+        select(Person).join(PersonSession, PersonSession.person_id == Person.id)
+        .where(Person.id == int(person_id), PersonSession.key_sha256 == _digest(key), PersonSession.ended_at.is_(None),
+               PersonSession.started_at > started_after))
+    if person is not None:
+        person.session_key = key
+    return person
+
+
+def start_session(person: Person) -> None:
+    """Open a new session for a person who has just proved who they are; its key goes into their cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(PersonSession(person_id=person.id, key_sha256=_digest(key), started_at=utcnow()))
+    db.session.commit()
+    person.session_key = key
+
+
+def end_sessions(person: Person, why: str, keep: str = "") -> None:
+    """End the person's open sessions (all but the one whose key is `keep`); the caller commits."""
+    query = update(PersonSession).where(PersonSession.person_id == person.id, PersonSession.ended_at.is_(None))
+    if keep:
+        query = query.where(PersonSession.key_sha256 != _digest(keep))
+    db.session.execute(query.values(ended_at=utcnow(), ended_why=why))
 
 
 def unauthorized():
@@ -34,10 +67,13 @@ def unauthorized():
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to after sign-in, or None if the target points anywhere else."""
-    if not target:
+    """A local path to return to after sign-in, or None if the target points anywhere else (or is not a path)."""
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):  # a newline would split the header
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "//[" (an unclosed IPv6 host)
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
@@ -91,9 +127,26 @@ def _count_failure(person: Person, now: datetime) -> datetime | None:
 
 
 def sign_out(person: Person) -> None:
-    """Audit a sign-out."""
+    """End this session (its cookie is useless from now on) and audit the sign-out."""
+    if person.session_key:
+        db.session.execute(update(PersonSession).where(PersonSession.key_sha256 == _digest(person.session_key),
+                                                       PersonSession.ended_at.is_(None))
+                           .values(ended_at=utcnow(), ended_why="sign_out"))
     record(person, "sign_out", "person", person.id)
     db.session.commit()
+
+
+def change_own_password(person: Person, current: str, new: str) -> bool:
+    """Change a person's password if `current` is theirs (False if not); every other session of theirs ends."""
+    if not person.check_password(current):
+        record(person, "change_password_failed", "person", person.id)
+        db.session.commit()
+        return False
+    person.set_password(new)
+    end_sessions(person, "password", keep=person.session_key)
+    record(person, "change_password", "person", person.id)
+    db.session.commit()
+    return True
 
 
 def set_language(person: Person | None, lang: str) -> None:

@@ -1,14 +1,14 @@
 """Sign-in, sign-out and language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from webapp import clock
 from webapp.access import EVERYONE, allow, home_endpoint, public
 from webapp.auth import services
-from webapp.auth.forms import LanguageForm, SignInForm
+from webapp.auth.forms import LanguageForm, OwnPasswordForm, SignInForm
 from webapp.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -49,6 +49,7 @@ def login():
     if person is None:
         return render_login(form, _("Wrong phone number/username or password, or the account is disabled.")), 401
     session.permanent = True  # lasts a working shift (SESSION_HOURS)
+    services.start_session(person)
     login_user(person)
     if session.pop("lang_picked", False):  # chosen on this sign-in page, not left over from someone else
         services.set_language(person, session.get("lang", person.language))
@@ -62,6 +63,21 @@ def logout():
     services.sign_out(current_user)
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(EVERYONE)
+@limiter.limit(_login_limit, methods=["POST"])
+def password():
+    """A signed-in person changes their own password; their other sessions (other phones, computers) end."""
+    form = OwnPasswordForm(person=current_user)
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("auth/password.html", form=form), 200 if request.method == "GET" else 422
+    if not services.change_own_password(current_user, form.current.data, form.password.data):
+        form.current.errors = [_("This is not your current password.")]
+        return render_template("auth/password.html", form=form), 422
+    flash(_("Your password is changed. You are signed out on every other phone and computer."), "ok")
+    return redirect(url_for(home_endpoint(current_user)))
 
 
 @bp.route("/language", methods=["POST"])

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from webapp.domain import days, lifecycles, tally
 from webapp.domain import gaps as engine
-from webapp.domain import lifecycles, tally
 from webapp.domain.errors import DomainError
 from webapp.domain.exceptions import Life
 from webapp.domain.lifecycles import CATEGORIES, Notice, Step, Violation, counted_points, notice_overdue
@@ -91,7 +91,7 @@ def _day(text: str | None, name: str) -> date | None:
     if not text or not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip()[:10])
+        return days.parse(text.strip()[:10])
     except ValueError:
         raise DomainError("report_bad_date", value=text.strip()[:20], field=name) from None
 

@@ -24,6 +24,9 @@ def parse_times(text: str) -> tuple[time, ...]:
     return tuple(sorted(found))
 
 
+MAX_MINUTES = 7 * 24 * 60  # an interval, window or grace longer than a week is a typing mistake
+
+
 @dataclass(frozen=True)
 class PlanSpec:
     """A plan as the schedule needs it: either every `interval_minutes` of the shift, or at local `times`."""
@@ -41,6 +44,8 @@ class PlanSpec:
             raise DomainError("plan_without_times")
         if self.window_minutes < 0 or self.grace_minutes < 0:
             raise DomainError("bad_window")
+        if max(self.interval_minutes or 0, self.window_minutes, self.grace_minutes) > MAX_MINUTES:
+            raise DomainError("plan_minutes_too_many", most=MAX_MINUTES)
 
 
 @dataclass(frozen=True)

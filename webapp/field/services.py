@@ -105,16 +105,20 @@ def _parse(raw_events: list) -> list[tuple[object, Result | None]]:
 
 
 def device_for(person: Person, client_id: str, now: datetime) -> Device:
-    """The device by its own id, created on first sight; it now belongs to whoever sent from it."""
-    device = db.session.scalar(select(Device).where(Device.client_id == client_id))
+    """The person's device by the id the phone gave itself, created on their first sync from it.
+
+    A device is never handed from one person to another: a shared patrol phone, or someone sending another's id,
+    gets a row of its own for each person, so nobody's sync changes what another person's device says.
+    """
+    mine = select(Device).where(Device.client_id == client_id, Device.person_id == person.id)
+    device = db.session.scalar(mine)
     if device is None:
         try:
             with db.session.begin_nested():  # the page and the service worker may both be first to show this phone
                 device = Device(client_id=client_id, person_id=person.id, first_seen_at=now)
                 db.session.add(device)
         except IntegrityError:  # the other request's row is committed now: use it
-            device = db.session.scalar(select(Device).where(Device.client_id == client_id))
-    device.person_id = person.id  # shared patrol phones change hands at every shift
+            device = db.session.scalar(mine)
     device.last_sync_at = now
     db.session.flush()
     return device

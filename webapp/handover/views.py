@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp import clock
 from webapp.access import OVERSIGHT, allow
 from webapp.assessments import picture
+from webapp.domain.days import day_or_none
 from webapp.domain.errors import DomainError
 from webapp.handover import content, pdf, queries, services, verification
 from webapp.i18n import domain_message
@@ -113,10 +114,7 @@ def history(site_id: int):
 
 
 def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    return day_or_none(text)
 
 
 @bp.route("/sites/<int:site_id>/handovers/verify")

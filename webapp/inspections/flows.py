@@ -12,12 +12,14 @@ from flask_login import current_user
 from webapp.access import site_ids
 from webapp.assessments import picture
 from webapp.domain import scoring
+from webapp.domain.days import day_or_none
 from webapp.domain.errors import DomainError
 from webapp.domain.timezones import local_to_utc
 from webapp.handover import content
 from webapp.inspections import queries, sheets
 from webapp.inspections.services import Place
 from webapp.models import Area, Checkpoint, Handover, Inspection, InspectionTemplate, Shift, Site
+from webapp.params import whole
 
 
 @dataclass
@@ -44,8 +46,8 @@ def where_from(args) -> Where | None:
     ids = site_ids(current_user)
     place = args.get("place", "")
     checkpoint_id = args.get("checkpoint", type=int)
-    area_id = args.get("area", type=int) or (int(place[1:]) if place[:1] == "a" and place[1:].isdigit() else None)
-    site_id = args.get("site", type=int) or (int(place[1:]) if place[:1] == "s" and place[1:].isdigit() else None)
+    area_id = args.get("area", type=int) or (whole(place[1:]) if place[:1] == "a" else None)
+    site_id = args.get("site", type=int) or (whole(place[1:]) if place[:1] == "s" else None)
     if checkpoint_id is not None:
         checkpoint = queries.checkpoint_in(ids, checkpoint_id) or abort(404)
         return Where(checkpoint.site, checkpoint.area, checkpoint)
@@ -127,17 +129,10 @@ def report(inspection: Inspection) -> Report:
 
 # ---- periods and roll-ups ---------------------------------------------------------------------------------------
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def period(zone_name: str) -> tuple[date | None, date | None, datetime | None, datetime | None]:
     """?from= and ?to= (local dates, both included) and the UTC instants that bound them."""
     tz = ZoneInfo(zone_name)
-    start, end = _day(request.args.get("from")), _day(request.args.get("to"))
+    start, end = day_or_none(request.args.get("from")), day_or_none(request.args.get("to"))
     return (start, end, local_to_utc(start, datetime.min.time(), tz) if start else None,
             local_to_utc(end + timedelta(days=1), datetime.min.time(), tz) if end else None)
 

@@ -13,6 +13,7 @@ from webapp.domain.errors import DomainError
 from webapp.domain.inspection_plans import InspectionPlanSpec
 from webapp.i18n import domain_message
 from webapp.models import DEPARTMENTS, TEMPLATE_AREA_KINDS, InspectionTemplate
+from webapp.params import whole
 
 SEVERITIES = ("low", "medium", "high", "critical")
 MAX_ITEMS = 200
@@ -154,7 +155,7 @@ class PlanForm:
 
     def checked(self, inspectors: set[int], site_id: int, zone: str) -> InspectionPlanSpec | None:
         """The plan as the domain sees it, or None with errors beside the fields."""
-        inspector = int(self.inspector_id) if self.inspector_id.isdigit() else None
+        inspector = whole(self.inspector_id)
         if inspector not in inspectors:
             self.errors["inspector_id"] = _("Choose a quality supervisor of this site.")
         starts, ends = _clock(self.starts), _clock(self.ends)
@@ -162,7 +163,8 @@ class PlanForm:
             self.errors["starts"] = _("Write the time as 09:00.")
         if ends is None:
             self.errors["ends"] = _("Write the time as 09:00.")
-        weekday = int(self.weekday) if self.weekday.lstrip("-").isdigit() else -1
+        weekday = -1 if self.weekday.strip() == "-1" else whole(self.weekday)
+        weekday = -1 if weekday is None else weekday
         if self.errors:
             return None
         try:

@@ -10,7 +10,7 @@ from webapp.models.field import (
     Scan,
     Severity,
 )
-from webapp.models.org import Area, AreaKind, Company, Person, Role, Site, person_sites
+from webapp.models.org import Area, AreaKind, Company, Person, PersonSession, Role, Site, person_sites
 from webapp.models.quality import (
     DEPARTMENTS,
     TEMPLATE_AREA_KINDS,
@@ -43,7 +43,7 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
-    "GeneratedReport",
+    "GeneratedReport", "PersonSession",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",
     "Area", "AreaKind", "AuditEntry", "GapAction", "HandoverAddendum", "HandoverItem", "Base", "ChecklistItem", "Checkpoint", "CleaningCheck", "CleaningPlan",

@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from webapp.models.base import Base, UTCDateTime, utcnow
@@ -17,8 +17,10 @@ class Device(Base):
     """A phone (or other client) that sends field records, known by the id it generates for itself."""
 
     __tablename__ = "device"
+    # a phone's id belongs to the person who first sent from it: someone else sending the same id gets a row of their own
+    __table_args__ = (UniqueConstraint("client_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(String(64), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     label: Mapped[str] = mapped_column(String(200), default="")
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -110,7 +110,6 @@ class Person(UserMixin, Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # bump: every session ends
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row, since the last success
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -121,9 +120,12 @@ class Person(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login refuses inactive people
         return self.active
 
+    # the key of the session this person was loaded for (set at sign-in and by the session check, never stored)
+    session_key: str = ""
+
     def get_id(self) -> str:
-        """The session's id for this person: changes when all their sessions are ended."""
-        return f"{self.id}:{self.session_version}"
+        """What the session cookie keeps: the person and their session's key, checked against the database each request."""
+        return f"{self.id}:{self.session_key}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""
@@ -132,3 +134,15 @@ class Person(UserMixin, Base):
     def check_password(self, password: str) -> bool:
         """Whether the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+
+class PersonSession(Base):
+    """One sign-in of a person on one phone or computer, checked on every request: ending it makes its cookie useless."""
+
+    __tablename__ = "person_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # the cookie holds the key, the database its hash
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_why: Mapped[str] = mapped_column(String(20), default="")  # sign_out, password, end_sessions

@@ -14,6 +14,7 @@ from webapp.domain.lifecycles import CATEGORIES, ORDER_STATES
 from webapp.extensions import db
 from webapp.models import Incident, Person, Photo, Role, Site, WorkOrder, person_sites
 from webapp.orders import rules
+from webapp.params import whole
 
 LIST_LIMIT = 200
 
@@ -106,7 +107,7 @@ class Filters:
         assignee = args.get("assignee", "")
         return cls(state=args.get("state", "") if args.get("state") in ORDER_STATES else "",
                    category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-                   overdue=args.get("overdue") == "1", assignee=assignee if assignee == "none" or assignee.isdigit() else "",
+                   overdue=args.get("overdue") == "1", assignee=assignee if assignee == "none" or whole(assignee) is not None else "",
                    site=site if site in sites else None)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from webapp.access import site_ids
 from webapp.extensions import db
-from webapp.models import GeneratedReport, Person, Photo, Site
+from webapp.models import GeneratedReport, Person, Photo, Role, Site
 
 
 def site_of(site_id: int) -> Site:
@@ -29,6 +29,11 @@ def released_report(site_id: int, report_id: int) -> GeneratedReport:
     if report is None or report.site_id != site_id or report.released_at is None:
         abort(404)
     return report
+
+
+def staff_names(company_id: int) -> list[str]:
+    """The names of the company's own people (everyone but client accounts): what a client may be kept from seeing."""
+    return list(db.session.scalars(select(Person.name).where(Person.company_id == company_id, Person.role != Role.CLIENT)))
 
 
 def incident_photos(incident_ids: list[int]) -> dict[int, list[Photo]]:

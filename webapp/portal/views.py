@@ -1,6 +1,8 @@
 """The client portal: the client's sites, each site's live board read-only, released reports and the handover chain."""
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +18,7 @@ from webapp.models import Role
 from webapp.portal import queries, services
 from webapp.rendering import render
 from webapp.reports.jobs import file_path
+from webapp.spreadsheets import without_names
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -65,6 +68,9 @@ def report_file(site_id: int, report_id: int, fmt: str):
     if not path.exists():
         abort(404)
     name = f"{report.site.code}-{report.kind}-{report.period_start}.{fmt}"
+    if fmt == "xlsx" and not current_user.company.clients_see_staff_names:  # the PDF names no one; the sheets do
+        data = without_names(path.read_bytes(), queries.staff_names(current_user.company_id))
+        return send_file(BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
     return send_file(path, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
 
 

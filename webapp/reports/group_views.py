@@ -18,6 +18,7 @@ from webapp.domain import group_reports as group
 from webapp.domain.errors import DomainError
 from webapp.i18n import domain_message
 from webapp.models import Site
+from webapp.params import whole
 from webapp.rendering import render
 from webapp.reports import group_pdf, group_xlsx, labels, queries, services
 from webapp.reports.views import XLSX, bp
@@ -41,9 +42,9 @@ def name_of(key: str) -> str:
 def _chosen() -> list[Site]:
     """The sites asked for (?sites=…), each one the person may see; any other answers 404."""
     asked = request.args.getlist("sites")
-    if not all(a.strip().isdigit() for a in asked):
+    ids, mine = {whole(a) for a in asked}, site_ids(current_user)
+    if None in ids:
         abort(404)
-    ids, mine = {int(a) for a in asked}, site_ids(current_user)
     if not ids <= mine:
         abort(404)  # another team's or another company's site does not exist for this person
     return sorted((queries.site_of(i) for i in ids), key=lambda s: (s.name, s.id))

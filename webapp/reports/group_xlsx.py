@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from webapp.domain import group_reports as group
 from webapp.i18n import period_label
 from webapp.reports.labels import SECTIONS
+from webapp.spreadsheets import Workbook, as_bytes
 
 BOLD = Font(bold=True)
 
@@ -46,6 +45,4 @@ def workbook(summary: group.GroupReport, name_of: Callable[[str], str]) -> bytes
     for ws in (sheet, sites):
         ws.column_dimensions["A"].width = 24
         ws.column_dimensions["B"].width = 30
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return as_bytes(book)

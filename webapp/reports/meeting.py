@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from io import BytesIO
 
 from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import or_, select
 
 from webapp.domain import meeting as rules
@@ -15,6 +13,7 @@ from webapp.extensions import db
 from webapp.i18n import label_of, site_time, zone_name
 from webapp.models import Person, RectificationNotice, Site, ViolationTicket
 from webapp.reports import pdf as doc
+from webapp.spreadsheets import Workbook, as_bytes
 
 COLUMNS = ("issued", "closed_on_time", "overdue", "recheck_failed", "violations", "points")
 
@@ -112,6 +111,4 @@ def as_xlsx(site: Site, pack: rules.Pack, first: date, now: datetime) -> bytes:
     for x in [*pack.lines, pack.total]:
         sheet.append([department_name(x.department), *(getattr(x.this, n) for n in COLUMNS),
                       *(getattr(x.last, n) for n in COLUMNS)])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return as_bytes(book)

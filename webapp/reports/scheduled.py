@@ -1,14 +1,13 @@
 """Pages of generated reports (review and release) and the monthly quality meeting pack; routes on the reports blueprint."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
 from webapp.access import MANAGEMENT, QUALITY, allow
+from webapp.domain.days import day_or_none
 from webapp.domain.errors import DomainError
 from webapp.domain.timezones import to_local, zone
 from webapp.i18n import domain_message
@@ -77,10 +76,7 @@ def meeting_pack(site_id: int):
     """The monthly quality meeting pack: per department, notices and violations, against the month before."""
     site, now = queries.site_of(site_id), clock.now()
     text = (request.args.get("month") or f"{to_local(now, zone(site.timezone)).date():%Y-%m}").strip()
-    try:
-        first = date.fromisoformat(text[:7] + "-01") if len(text) == 7 else None
-    except ValueError:
-        first = None
+    first = day_or_none(text[:7] + "-01") if len(text) == 7 else None
     if first is None:
         return render("reports/meeting.html", status=400, site=site, pack=None, month=text[:10],
                       error=domain_message(DomainError("bad_month", value=text[:10])))

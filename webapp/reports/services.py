@@ -14,6 +14,7 @@ from webapp.domain.errors import DomainError
 from webapp.domain.timezones import to_local, zone
 from webapp.i18n import gap_sentence, label_of, local_date, site_time
 from webapp.models import Site
+from webapp.params import whole
 from webapp.reports import queries
 from webapp.reports.labels import GAP_KINDS, HANDOVER, STANDINGS
 
@@ -29,9 +30,10 @@ def period_of(args, site: Site, now) -> rules.Period:
 def photos_of(args) -> int:
     """How many evidence photos per section the PDF shows (?photos=, default 3, at most MAX_PHOTOS)."""
     text = (args.get("photos") or "3").strip()
-    if not text.isdigit() or int(text) > MAX_PHOTOS:
+    number = whole(text)
+    if number is None or number > MAX_PHOTOS:
         raise DomainError("report_bad_photos", value=text[:10], most=MAX_PHOTOS)
-    return int(text)
+    return number
 
 
 def report_of(site: Site, period: rules.Period, now) -> tuple[queries.Gathered, rules.Report]:

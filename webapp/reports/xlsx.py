@@ -1,10 +1,7 @@
 """The report as an XLSX workbook: a cover sheet, then one sheet per section with its figures and the raw rows."""
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -13,6 +10,7 @@ from webapp.i18n import label_of, period_label, site_time, zone_name
 from webapp.reports.labels import FIGURES, GAP_KINDS, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
 from webapp.reports.services import listing
+from webapp.spreadsheets import Workbook, as_bytes
 
 BOLD = Font(bold=True)
 
@@ -134,6 +132,4 @@ def workbook(report: Report, g: Gathered) -> bytes:
             [[x.sequence, next((f"{line.shift.name} {line.shift.local_date}" for line in h.lines if line.shift.id == x.shift_id), ""),
               x.sha256, x.prev_sha256] for x in h.hashes])
     s.finish()
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return as_bytes(book)

@@ -1,16 +1,15 @@
 """The figures of a scorecard, named once for the page and the XLSX export (people, teams, raw rows)."""
 from __future__ import annotations
 
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from webapp.i18n import label, label_of
 from webapp.scorecards.facts import Month
+from webapp.spreadsheets import Workbook, as_bytes
 
 # (attribute of a Scorecard, column heading), in the order the page and the sheets show them
 FIGURES = (
@@ -77,6 +76,4 @@ def workbook(month: Month) -> bytes:
     _sheet(book, _("Notices and violations"),
            [_("Kind"), _("No."), _("Issued on"), _("Person"), _("What was found"), _("Department or rule"), _("Deadline"), _("State"),
             _("Closed or decided"), _("Closed on time"), _("Overdue"), _("Points"), _("Points counted")], rows)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return as_bytes(book)

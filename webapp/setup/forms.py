@@ -20,9 +20,10 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from webapp.domain import days
 from webapp.domain.errors import DomainError
 from webapp.domain.passwords import weakness
-from webapp.domain.schedules import PlanSpec, parse_times
+from webapp.domain.schedules import MAX_MINUTES, PlanSpec, parse_times
 from webapp.domain.timezones import is_timezone
 from webapp.i18n import domain_message, label, message_for
 from webapp.models import AreaKind, Purpose, Role
@@ -220,6 +221,10 @@ class _PlanForm(Form):
     active = BooleanField(_l("In use"), default=True)
     preview_date = DateField(_l("Preview day"), [Optional()])
 
+    def validate_preview_date(self, field):
+        if field.data is not None and not days.usable(field.data):
+            raise ValidationError(_l("Choose a day between %(first)s and %(last)s.", first=days.FIRST, last=days.LAST))
+
     interval_minutes = None  # patrol plans only
 
     def spec(self) -> PlanSpec:
@@ -234,7 +239,10 @@ class _PlanForm(Form):
             self.spec()
         except DomainError as error:
             name = _PLAN_FIELD.get(error.code)
-            if name is None:  # bad_window: whichever of the two is negative
+            if error.code == "plan_minutes_too_many":  # the first of the three that is too long
+                name = next(n for n in ("interval_minutes", "window_minutes", "grace_minutes")
+                            if self[n] is not None and (self[n].data or 0) > MAX_MINUTES)
+            elif name is None:  # bad_window: whichever of the two is negative
                 name = "grace_minutes" if self.window_minutes.data >= 0 else "window_minutes"
             self[name].errors = [*self[name].errors, domain_message(error)]
             return False
@@ -331,6 +339,10 @@ class CopyRosterForm(Form):
     """The week (its Monday) to fill from the week before."""
 
     week = DateField(validators=[required()])
+
+    def validate_week(self, field):
+        if not days.usable(field.data):
+            raise ValidationError(_l("Choose a day between %(first)s and %(last)s.", first=days.FIRST, last=days.LAST))
 
 
 def role_choices(actor) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import access, clock
 from webapp.audit import record
+from webapp.auth import services as auth
 from webapp.domain.timezones import shift_window, zone
 from webapp.extensions import db
 from webapp.models import (
@@ -444,14 +445,15 @@ def update_person(actor: Person, person: Person, name: str, role: str, site_ids:
 
 
 def reset_password(actor: Person, person: Person, password: str) -> None:
-    """Give a person a new password (never written to the log)."""
+    """Give a person a new password (never written to the log); every other session of theirs ends."""
     person.set_password(password)
+    auth.end_sessions(person, "password", keep=actor.session_key if actor.id == person.id else "")
     _commit(actor, "reset_password", person, None)
 
 
 def end_sessions(actor: Person, person: Person) -> None:
     """End every session of a person at once (a lost phone): their next page finds them signed out."""
-    person.session_version = (person.session_version or 1) + 1
+    auth.end_sessions(person, "end_sessions")
     _commit(actor, "end_sessions", person, None)
 
 

@@ -13,6 +13,8 @@ from flask_login import current_user
 
 from webapp import clock
 from webapp.access import MANAGEMENT, allow
+from webapp.domain import days
+from webapp.domain.days import day_or_none
 from webapp.extensions import htmx
 from webapp.links import scan_url
 from webapp.models import Area, CleaningPlan, PatrolPlan, Role, ShiftTemplate
@@ -68,10 +70,7 @@ def _go(url: str):
 
 
 def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
+    return day_or_none(text)
 
 
 def _site_links(site_id: int) -> dict[str, str]:
@@ -366,7 +365,7 @@ def _preview(site, form, spec):
     """The due times the typed plan produces on the chosen day (None without a sound spec)."""
     if spec is None:
         return None
-    day = form.preview_date.data or queries.local_today(site, clock.now())
+    day = form.preview_date.data if days.usable(form.preview_date.data) else queries.local_today(site, clock.now())
     form.preview_date.data = day
     chosen = getattr(form, "shift_template_id", None)
     templates = queries.templates(site.id, active_only=True)

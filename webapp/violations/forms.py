@@ -10,6 +10,7 @@ from webapp.domain.lifecycles import MAX_POINTS
 from webapp.i18n import GROUP_LABELS
 from webapp.models import Person
 from webapp.notices.forms import files, submission_of
+from webapp.params import whole
 
 MAX_PHOTOS = 5
 
@@ -45,7 +46,7 @@ class TicketForm:
             self.errors["person"] = _("Choose a person who works at this site.")
         if self.rule not in GROUP_LABELS["rule"]:
             self.errors["rule"] = _("Choose the rule that was broken.")
-        if not self.points.isdigit() or not 1 <= int(self.points) <= MAX_POINTS:
+        if not 1 <= (whole(self.points) or 0) <= MAX_POINTS:
             self.errors["points"] = _("Points must be a whole number from 1 to 100.")
         if not self.description:
             self.errors["description"] = _("Describe what happened.")
