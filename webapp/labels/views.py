@@ -13,6 +13,7 @@ from webapp.labels import queries, services
 from webapp.labels.sheet import Label, LabelFontMissing, render_sheet
 from webapp.links import scan_url
 from webapp.models import Site
+from webapp.params import whole
 
 bp = Blueprint("labels", __name__, url_prefix="/sites")
 
@@ -54,10 +55,10 @@ def sheet(site_id: int):
 
 def _ids(name: str) -> list[int]:
     """The whole-number ids given as `name` in the query string (empty values ignored); 400 on anything else."""
-    values = [v.strip() for v in request.args.getlist(name) if v.strip()]
-    if not all(v.isascii() and v.isdigit() for v in values):
+    ids = [whole(v) for v in request.args.getlist(name) if v.strip()]
+    if None in ids:
         abort(400)
-    return [int(v) for v in values]
+    return [i for i in ids if i is not None]
 
 
 def _choose_page(site: Site, message: str | None = None, status: int = 200):
