@@ -1,4 +1,3 @@
-import pytest
 
 """The scan map a phone keeps to confirm scans without signal: names, routes, rounds, and never a label's token."""
 from __future__ import annotations
@@ -6,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import sign_in
