@@ -19,7 +19,8 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _answer(status: int, code: str, message: str):
+def refuse(status: int, code: str, message: str):
+    """The answer to a refused request: JSON with the code and message under /api/, else the error page."""
     if _wants_json():
         return jsonify(error=code, message=message), status
     return render_template("error.html", status=status, message=message), status
@@ -50,7 +51,7 @@ def init_app(app) -> None:
             from webapp.auth.views import render_login
 
             return render_login(error=_("Too many sign-in attempts. Wait a minute and try again.")), 429
-        answer = make_response(_answer(status, error.name.lower().replace(" ", "_"), message))
+        answer = make_response(refuse(status, error.name.lower().replace(" ", "_"), message))
         for name, value in error.get_headers():  # e.g. Allow on a 405: what the method may be instead
             if name.lower() != "content-type":
                 answer.headers[name] = value
@@ -59,11 +60,11 @@ def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         message = _("This form has expired or did not come from Rounds. Reload the page and try again.")
-        return _answer(400, "csrf", message)
+        return refuse(400, "csrf", message)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return _answer(400, error.code, domain_message(error))
+        return refuse(400, error.code, domain_message(error))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -84,10 +85,10 @@ def init_app(app) -> None:
         refresh()
         message = _("The database cannot be reached for a moment. Nothing of this request was saved; "
                     "it will be accepted when you send it again shortly.")
-        response, status = _answer(503, "database_unavailable", message)
+        response, status = refuse(503, "database_unavailable", message)
         return response, status, {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()  # a failed write leaves the session unusable for rendering the page
-        return _answer(500, "server_error", _messages()[500])
+        return refuse(500, "server_error", _messages()[500])

@@ -2,11 +2,14 @@
 digits. Anything else (an id past 2^63 - 1, `²`, `١٢`) is no number at all: a 404 in a path, the default in a query."""
 from __future__ import annotations
 
-from flask import Request
+from flask import Request, request
+from flask_babel import gettext as _
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
+
+from webapp.errors import refuse
 
 ID_MAX = 2**63 - 1  # the largest value of a BIGINT (PostgreSQL) or INTEGER (SQLite) column
 
@@ -76,8 +79,23 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
 
+def _has_nul(parameters) -> bool:
+    return any("\x00" in name or "\x00" in value for name, value in parameters.items(multi=True))
+
+
+def refuse_nul():
+    """A NUL character in a query or form parameter is bad input (a 400 saying so), never a 500 from PostgreSQL, whose
+    text columns cannot hold it. No person types one: the whole request is refused, nothing of it is saved."""
+    if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+        return refuse(400, "nul_character", _("What you sent contains a character that cannot be stored (NUL). "
+                                              "Remove it and try again."))
+    return None
+
+
 def init_app(app) -> None:
-    """Use the strict request, the bounded `int` converter (before any route is added) and the guarded JSON reader."""
+    """Use the strict request, the bounded `int` converter (before any route is added) and the guarded JSON reader;
+    refuse NUL characters in parameters before any view reads them."""
     app.request_class = RoundsRequest
     app.url_map.converters["int"] = IdConverter
     app.json = JSONProvider(app)
+    app.before_request(refuse_nul)

@@ -171,7 +171,10 @@ def test_a_newline_in_the_sign_in_next_is_no_place_to_go(world, app):
     page = client.get("/login?next=/guard%0d%0aSet-Cookie:%20x=1")
     assert page.status_code == 200
     token = csrf_from(page.get_data(as_text=True))
-    for target in ("/guard\nX-Injected: 1", "/guard\r\nSet-Cookie: x=1", "/guard\x00", "/\t/evil.example"):
+    nul = client.post("/login", data={"login": "guard", "password": PASSWORD, "csrf_token": token, "next": "/guard\x00"})
+    assert nul.status_code == 400 and "Location" not in nul.headers  # a NUL anywhere in a form is refused outright
+    assert client.get("/guard").status_code == 302  # and nobody was signed in by it
+    for target in ("/guard\nX-Injected: 1", "/guard\r\nSet-Cookie: x=1", "/\t/evil.example"):
         answer = client.post("/login", data={"login": "guard", "password": PASSWORD, "csrf_token": token, "next": target})
         assert answer.status_code == 302 and answer.headers["Location"] == "/guard", (target, answer.headers)
         assert "X-Injected" not in answer.headers and "x=1" not in answer.headers.get("Set-Cookie", "")
