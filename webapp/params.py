@@ -3,8 +3,8 @@ digits. Anything else (an id past 2^63 - 1, `²`, `١٢`) is no number at all: a
 from __future__ import annotations
 
 from flask import Request, request
-from flask_babel import gettext as _
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
