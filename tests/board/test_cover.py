@@ -32,6 +32,9 @@ def test_a_guard_off_the_roster_is_warned_sees_his_exception_and_counts_once_put
     cover = _client(app, "guard2")
     done = cover.get(f"/s/{world.checkpoint_a.token}", follow_redirects=True)
     assert done.status_code == 200 and "您不在当前班次" in _text(done)
+    scan_id = re.search(r'data-confirmed-scan="(\d+)"', done.get_data(as_text=True)).group(1)
+    swapped = cover.get(f"/scans/{scan_id}", headers={"HX-Request": "true"})  # what the in-app scanner swaps in
+    assert "<html" not in swapped.get_data(as_text=True) and "您不在当前班次" in _text(swapped)
 
     app.config["ROUNDS_NOW"] = shift.starts_at + timedelta(minutes=10)
     lead = _client(app, "lead")
