@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webapp.domain.errors import DomainError
-from webapp.domain.schedules import Due, PlanSpec, due_times, parse_times, round_progress
+from webapp.domain.schedules import Due, PlanSpec, due_times, parse_times
 from webapp.domain.timezones import shift_window, to_local, zone
 
 SHANGHAI = zone("Asia/Shanghai")
@@ -55,14 +55,6 @@ def test_the_state_of_due_work_follows_its_window():
     assert due.state(opens + timedelta(minutes=10), opens + timedelta(hours=5)) == "done"
     assert due.state(opens + timedelta(minutes=35), opens + timedelta(hours=5)) == "late"
     assert due.state(opens - timedelta(minutes=5), opens + timedelta(hours=5)) == "early"
-
-
-def test_round_progress_counts_each_checkpoint_of_the_route_once_within_the_window():
-    opens = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
-    due = Due(1, opens, opens + timedelta(minutes=30), opens + timedelta(minutes=45))
-    visits = [(1, opens + timedelta(minutes=1)), (1, opens + timedelta(minutes=2)), (2, opens + timedelta(minutes=5)),
-              (9, opens + timedelta(minutes=6)), (3, opens + timedelta(hours=2))]
-    assert round_progress(due, [1, 2, 3], visits) == {1, 2}
 
 
 @given(interval=st.integers(min_value=10, max_value=300), window=st.integers(min_value=0, max_value=120))

@@ -85,8 +85,3 @@ def due_times(plan: PlanSpec, start: datetime, end: datetime, tz: ZoneInfo) -> l
     grace = timedelta(minutes=plan.grace_minutes)
     return [Due(plan.plan_id, o, o + window, o + window + grace) for o in opens]
 
-
-def round_progress(due: Due, route: list[int], visits: list[tuple[int, datetime]]) -> set[int]:
-    """The distinct checkpoints of a route visited while a round was due ([opens_at, late_after])."""
-    wanted = set(route)
-    return {cp for cp, at in visits if cp in wanted and due.opens_at <= at <= due.late_after}
