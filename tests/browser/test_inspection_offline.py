@@ -9,6 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from tests.browser.conftest import Tab
+from tests.browser.test_handover import _draw
 from tests.browser.test_pages import MIN_TAP, SMALL_TARGETS_JS
 from webapp.extensions import db
 from webapp.models import Company, Inspection, InspectionItem, InspectionTemplate, Photo, Site
@@ -28,18 +29,6 @@ def _sheet(live_server) -> tuple[int, int, list[int]]:
         found = template.id, site.id, [i.id for i in template.items]
         db.session.remove()
     return found
-
-
-def _draw(page, selector: str) -> None:
-    canvas = page.locator(selector)
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x, y = box["x"] + 20, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(x + step * min(18, box["width"] / 14), y + (12 if step % 2 else -12))
-    page.mouse.up()
 
 
 def _queued(tab: Tab) -> list[dict]:
