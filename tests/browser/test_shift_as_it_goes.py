@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from tests.browser.test_pages import MIN_TAP, SMALL_TARGETS_JS
 from webapp.extensions import db
 from webapp.models import Checkpoint, InspectionItem, InspectionTemplate, Person, Role, Shift, Site
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 DESKTOP = {"width": 1366, "height": 900}
 FOLD = 844
 PASSWORDS = {"lead": "Rounds-lead-1", "lead2": "Rounds-lead-2", "guard": "Rounds-guard-1", "guard2": "Rounds-guard-2",
@@ -120,8 +122,8 @@ def test_a_guard_off_the_roster_is_warned_at_the_scan_and_counts_once_the_lead_p
 def test_a_guards_report_with_a_photo_reaches_the_leads_phone_with_its_severity_and_thumbnail(live_server, open_tab,
                                                                                                shots, tmp_path):
     run = _running(live_server)
-    photo = tmp_path / "leak.jpg"
-    Image.new("RGB", (1200, 900), (90, 120, 160)).save(photo, "JPEG")
+    photo = tmp_path / "leak.webp"  # what many Android cameras and chat apps save now
+    Image.new("RGB", (1200, 900), (90, 120, 160)).save(photo, "WEBP")
     guard = _signed_in(open_tab, run.rostered_guard)
     guard.goto("/incidents/new")
     page = guard.page
@@ -149,7 +151,13 @@ def test_a_guards_report_with_a_photo_reaches_the_leads_phone_with_its_severity_
     with lead.page.expect_navigation():
         lead.page.locator("[data-incident-link]", has_text="地下车库B2").first.click()
     assert "地下车库B2消防管滴水" in lead.page.locator("main").inner_text()
-    assert lead.page.locator("main img").count() >= 1
+    with lead.page.expect_navigation():  # the thumbnail opens the photo's page: when it was taken, when it arrived
+        lead.page.locator("main .photo-strip a").first.click()
+    image = lead.page.locator("img.photo-full")
+    lead.page.wait_for_function("(img) => img.complete && img.naturalWidth === 1200", arg=image.element_handle())
+    facts = lead.page.locator("dl.facts").inner_text()
+    assert "拍摄时间" in facts and "收到时间" in facts
+    assert lead.page.locator("[data-taken]").inner_text().startswith(f"{clock.now(SHANGHAI):%Y/%m/%d}")
     assert guard.errors == [] and lead.errors == []
 
 
