@@ -129,6 +129,7 @@
       retryDelay = 0;
     }
     await render();
+    document.body.dataset.lastSend = result.status; // what the last try answered: ok, idle, offline, retry, signin, busy
     return result;
   }
 

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
 SHOTS = Path("/tmp/rounds-shots")
-TIMEOUT_MS = 30_000  # a deadline for a state to arrive, generous for a loaded 2-core machine; never a wait in itself
+TIMEOUT_MS = 90_000  # a deadline for a state to arrive, for a 2-core machine loaded several times over; never a wait in itself
 
 HERE = Path(__file__).resolve().parent
 

@@ -103,11 +103,11 @@ def _signed_in(tab: Tab, login: str, landing: str = "/scan") -> None:
     if not tab.page.evaluate("navigator.serviceWorker.controller !== null"):
         # loaded while the worker was still installing (it precaches the shell first): controlled from the next load
         tab.goto(landing)
-    tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
-    _wait_cached(tab, ["/scan", "/incidents/new"], timeout_s=30)
+    tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    _wait_cached(tab, ["/scan", "/incidents/new"])
 
 
-def _wait_until(tab: Tab, script: str, arg=None, timeout_s: float = 10) -> None:
+def _wait_until(tab: Tab, script: str, arg=None, timeout_s: float = TIMEOUT_MS / 1000) -> None:
     """Evaluate an (async) function until it answers true."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -121,7 +121,7 @@ def _wait_until(tab: Tab, script: str, arg=None, timeout_s: float = 10) -> None:
         time.sleep(0.1)
 
 
-def _wait_cached(tab: Tab, paths: list[str], timeout_s: float = 10) -> None:
+def _wait_cached(tab: Tab, paths: list[str], timeout_s: float = TIMEOUT_MS / 1000) -> None:
     script = """async (paths) => {
         const names = (await caches.keys()).filter((n) => n.startsWith('rounds-pages-'));
         for (const path of paths) {
@@ -143,7 +143,7 @@ def _pending(tab: Tab) -> int:
 
 def _wait_pending(tab: Tab, count: int) -> None:
     tab.page.wait_for_function(
-        f"() => document.querySelector('[data-queue-summary]')?.dataset.pending === '{count}'", timeout=15_000)
+        f"() => document.querySelector('[data-queue-summary]')?.dataset.pending === '{count}'")
 
 
 def _queued(tab: Tab) -> list[dict]:

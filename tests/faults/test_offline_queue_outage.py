@@ -45,13 +45,13 @@ def phone_page():
             browser.close()
 
 
-def in_own_thread(scenario, timeout_s: float = 60):
+def in_own_thread(scenario, timeout_s: float = 4 * TIMEOUT_MS / 1000):
     """Run a Playwright scenario in a thread of its own: tests/browser keeps a sync Playwright open in this one."""
     with ThreadPoolExecutor(1, thread_name_prefix="faults-browser") as pool:
         return pool.submit(scenario).result(timeout=timeout_s)
 
 
-def _until(page, expression: str, timeout_s: float = 10) -> None:
+def _until(page, expression: str, timeout_s: float = TIMEOUT_MS / 1000) -> None:
     """Poll an expression (page.wait_for_function would need 'unsafe-eval', which the app's CSP forbids)."""
     deadline = time.monotonic() + timeout_s
     while not page.evaluate(expression):
@@ -100,11 +100,11 @@ def _scan_through_an_outage_on(page, gunicorn, scratch) -> None:
         _until(page, "typeof window.nfcTap === 'function'")
         page.evaluate("(url) => window.nfcTap(url)", f"https://rounds.example.com/s/{scratch.tokens[1]}")
         page.wait_for_selector("[data-queue-summary][data-pending='1']", state="attached")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
         while ("sync", 503, str(DATABASE_RETRY_AFTER_S)) not in api:
             assert time.monotonic() < deadline, f"the sync was never answered 503 with Retry-After: {api}"
             page.wait_for_timeout(50)  # lets Playwright deliver the route and response events
-        page.wait_for_timeout(300)  # the queue has taken the answer in
+        page.wait_for_selector("body[data-last-send=retry]", state="attached")  # the queue has taken the answer in
         records = page.evaluate("async () => (await RoundsQueue.all()).map((r) => [r.client_uuid, r.state, r.reason])")
         assert len(records) == 1 and records[0][1] == "pending", records  # kept, not refused
         assert page.locator(".queue-item.state-rejected").count() == 0 and _pending(page) == "1"
@@ -112,7 +112,7 @@ def _scan_through_an_outage_on(page, gunicorn, scratch) -> None:
     assert scratch.scan_counts([client_uuid]) == {client_uuid: 0}
 
     # the database is back: the page's retry (5 s after the 503) sends the scan, without anyone touching the phone
-    page.wait_for_selector("[data-queue-summary][data-pending='0']", state="attached", timeout=15_000)
+    page.wait_for_selector("[data-queue-summary][data-pending='0']", state="attached")
     state = page.evaluate("async () => (await RoundsQueue.all()).map((r) => [r.state, r.server_status])")
     assert state == [["sent", "created"]]
     assert [call[:2] for call in api if call[0] == "sync"] == [("sync", 503), ("sync", 200)]
