@@ -54,6 +54,8 @@ TABLE = {
     "home.waiting": Row("/lead/waiting", {L}),
     "sites.overview": Row("/sites/", OVERSIGHT),
     "sites.detail": Row("/sites/{site}", OVERSIGHT),
+    "alerts.site_alerts": Row("/sites/{site}/alerts", OVERSIGHT),
+    "alerts.acknowledge": Row("/sites/{site}/alerts/acknowledge", OVERSIGHT, method="POST", ok=400),  # no alert named
     "admin.audit": Row("/admin/audit", {A}),
     # site set-up (webapp/setup): {checkpoint}, {area}, {route}, ... are things of the site under test (see _setup_things)
     "setup.index": Row("/setup/", {M, A}),
