@@ -60,7 +60,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.posts.append((self.path, dict(self.headers), body))
+                receiver.posts.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 status, payload = answer(self.path)
                 data = json.dumps(payload).encode()
                 self.send_response(status)
