@@ -232,3 +232,40 @@ def _attempt(delivery: AlertDelivery, now: datetime) -> None:
         delivery.state = "queued" if delivery.next_try_at else "failed"
         return
     delivery.state, delivery.sent_at, delivery.next_try_at, delivery.last_error = "sent", now, None, ""
+
+
+# ---- settings -------------------------------------------------------------------------------------------------------
+
+def site_setting(site_id: int) -> AlertSiteSetting:
+    """A site's alert settings (the defaults, unsaved, if it has none)."""
+    return db.session.get(AlertSiteSetting, site_id) or AlertSiteSetting(
+        site_id=site_id, alert_provisional=False, escalate_minutes=15, lone_worker_minutes=45, lone_answer_minutes=5,
+        handover_accept_minutes=30, wecom_webhook="", dingtalk_webhook="", quiet_start="", quiet_end="")
+
+
+def person_setting(person_id: int) -> AlertPersonSetting:
+    """A person's alert settings (the defaults, unsaved, if they have none)."""
+    return db.session.get(AlertPersonSetting, person_id) or AlertPersonSetting(
+        person_id=person_id, email="", email_on=True, push_on=True, quiet_start="", quiet_end="")
+
+
+def save_setting(person: Person, setting: AlertSiteSetting | AlertPersonSetting, values: dict) -> None:
+    """Store settings as validated; site settings are audited."""
+    for name, value in values.items():
+        setattr(setting, name, value.strip() if isinstance(value, str) else value)
+    db.session.add(setting)
+    if isinstance(setting, AlertSiteSetting):
+        audit.record(person, "alert_settings", "site", setting.site_id, site_id=setting.site_id,
+                     **{k: v for k, v in values.items() if "webhook" not in k})
+    db.session.commit()
+
+
+def subscribe(person: Person, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Keep this phone's push subscription for the person (a phone re-subscribing replaces its old one)."""
+    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if sub is None:
+        sub = PushSubscription(endpoint=endpoint)
+        db.session.add(sub)
+    sub.person_id, sub.p256dh, sub.auth = person.id, p256dh, auth
+    db.session.commit()
+    return sub

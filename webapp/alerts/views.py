@@ -1,13 +1,14 @@
 """Alert pages: a site's alerts with every delivery attempt, and acknowledging one."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import OVERSIGHT, allow
+from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow
 from webapp.alerts import messages, queries, services
+from webapp.alerts.forms import PERSON_FIELDS, SITE_FIELDS, PersonAlertForm, SiteAlertForm
 from webapp.domain.alerts import LEVELS
 from webapp.extensions import db
 from webapp.models import Site
@@ -36,3 +37,46 @@ def acknowledge(site_id: int):
     if services.acknowledge(alert, current_user, clock.now()):
         flash(_("Alert acknowledged."), "ok")
     return redirect(url_for("alerts.site_alerts", site_id=site_id) + f"#alert-{alert.id}")
+
+
+@bp.route("/sites/<int:site_id>/alerts/settings", methods=["GET", "POST"])
+@allow(MANAGEMENT, site_arg="site_id")
+def site_settings(site_id: int):
+    """A site's alert settings: thresholds, escalation, group robots, quiet hours."""
+    site, setting = db.get_or_404(Site, site_id), services.site_setting(site_id)
+    form = SiteAlertForm(obj=setting)
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("alerts/settings.html", form=form, site=site, fields=SITE_FIELDS,
+                               action=url_for("alerts.site_settings", site_id=site_id)), 200 if request.method == "GET" else 422
+    services.save_setting(current_user, setting, {f: form[f].data for f in SITE_FIELDS})
+    flash(_("Alert settings saved."), "ok")
+    return redirect(url_for("alerts.site_settings", site_id=site_id))
+
+
+@bp.route("/account/alerts", methods=["GET", "POST"])
+@allow(ALL_ROLES)
+def my_settings():
+    """How I get alerts: email, notifications on this app, quiet hours."""
+    setting = services.person_setting(current_user.id)
+    form = PersonAlertForm(obj=setting)
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("alerts/settings.html", form=form, site=None, fields=PERSON_FIELDS,
+                               action=url_for("alerts.my_settings"),
+                               vapid_key=current_app.config["ALERT_VAPID_PUBLIC_KEY"]), 200 if request.method == "GET" else 422
+    services.save_setting(current_user, setting, {f: form[f].data for f in PERSON_FIELDS})
+    flash(_("Alert settings saved."), "ok")
+    return redirect(url_for("alerts.my_settings"))
+
+
+@bp.route("/account/alerts/push", methods=["POST"])
+@allow(ALL_ROLES)
+def subscribe():
+    """Keep this phone's Web Push subscription (JSON as the browser's PushSubscription.toJSON() gives it)."""
+    data = request.get_json(silent=True)
+    keys = data.get("keys") if isinstance(data, dict) else None
+    values = (data.get("endpoint"), keys.get("p256dh"), keys.get("auth")) if isinstance(keys, dict) else ()
+    if len(values) != 3 or not all(isinstance(v, str) and 0 < len(v) <= 1000 for v in values) \
+            or not values[0].startswith("https://"):
+        return jsonify(error=_("Not a push subscription.")), 400
+    services.subscribe(current_user, *values)
+    return jsonify(ok=True), 201
