@@ -6,48 +6,19 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes, policy
 
 import http_ece
-import pytest
-from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from sqlalchemy import select
 
+from tests.alerts.conftest import free_port
 from tests.alerts.things import CLOSES, Receiver, patrolled_shift, wants_email
 from webapp.alerts import jobs, services
 from webapp.extensions import db
 from webapp.models import Alert, AlertDelivery, AlertSiteSetting, PushSubscription
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    current_app.config.update(ALERT_SMTP_HOST="127.0.0.1", ALERT_SMTP_PORT=controller.port,
-                              ALERT_MAIL_FROM="alerts@rounds.test", BASE_URL="https://rounds.example.cn")
-    yield box
-    controller.stop()
 
 
 def _b64(data: bytes) -> str:
@@ -78,7 +49,7 @@ def test_group_robots_get_chinese_markdown_and_a_failing_email_does_not_stop_the
         patrolled_shift(world, wecom_webhook=robots.url("/cgi-bin/webhook/send?key=k1"),
                        dingtalk_webhook=robots.url("/robot/send?access_token=t1"))
         wants_email(world, "lead")
-        current_app.config.update(ALERT_SMTP_HOST="127.0.0.1", ALERT_SMTP_PORT=_free_port())  # nobody listens
+        current_app.config.update(ALERT_SMTP_HOST="127.0.0.1", ALERT_SMTP_PORT=free_port())  # nobody listens
         now = CLOSES + timedelta(minutes=1)
         services.evaluate(now)
         assert services.deliver_due(now) == 3

@@ -60,6 +60,9 @@ TABLE = {
                              Row("/sites/{site}/alerts/settings", {M, A}, method="POST", ok=422)),  # nothing filled in
     "alerts.my_settings": (Row("/account/alerts", STAFF), Row("/account/alerts", STAFF, method="POST", ok=302)),
     "alerts.subscribe": Row("/account/alerts/push", STAFF, method="POST", ok=400),  # no subscription sent
+    "alerts.sos": Row("/alerts/sos", {G, C}, method="POST", ok=400),  # no call sent
+    "alerts.i_am_ok": Row("/alerts/ok", {G, C}, method="POST"),
+    "alerts.now_for_me": Row("/alerts/now", {G, C, L}),
     "admin.audit": Row("/admin/audit", {A}),
     # site set-up (webapp/setup): {checkpoint}, {area}, {route}, ... are things of the site under test (see _setup_things)
     "setup.index": Row("/setup/", {M, A}),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.domain import alerts as rules
 from webapp.extensions import db
-from webapp.models import Alert, AlertDelivery, CheckIn, Person, Role, Shift, person_sites
+from webapp.models import Alert, AlertDelivery, CheckIn, Person, Role, Shift, ShiftMember, Site, person_sites
 
 
 def running_shift(site_id: int, now: datetime) -> Shift | None:
@@ -78,3 +78,16 @@ def counts(site_id: int, start: datetime, end: datetime) -> dict[str, int]:
 def params(alert: Alert) -> dict:
     """An alert's stored params."""
     return json.loads(alert.params_json or "{}")
+
+
+def site_for_call(person: Person, site_id: int | None, allowed: set[int], now: datetime) -> Site | None:
+    """Where an SOS or an answer comes from: the site named, else the site of the person's running shift, else
+    their only (or first) site."""
+    if site_id is not None:
+        return db.session.get(Site, site_id) if site_id in allowed else None
+    if not allowed:
+        return None
+    shift = db.session.scalar(select(Shift).join(ShiftMember, ShiftMember.shift_id == Shift.id).where(
+        ShiftMember.person_id == person.id, Shift.site_id.in_(allowed), Shift.starts_at <= now, Shift.ends_at > now)
+        .limit(1))
+    return db.session.get(Site, shift.site_id if shift else min(allowed))

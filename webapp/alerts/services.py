@@ -269,3 +269,19 @@ def subscribe(person: Person, endpoint: str, p256dh: str, auth: str) -> PushSubs
     sub.person_id, sub.p256dh, sub.auth = person.id, p256dh, auth
     db.session.commit()
     return sub
+
+
+def lone_worker_prompt(person: Person, now: datetime) -> bool:
+    """Whether a patrolling guard's phone should ask "are you OK?" now (asked until answered or a scan is made)."""
+    from webapp.models import Scan, ShiftMember
+
+    shift = db.session.scalar(select(Shift).join(ShiftMember, ShiftMember.shift_id == Shift.id).where(
+        ShiftMember.person_id == person.id, Shift.starts_at <= now, Shift.ends_at > now).limit(1))
+    if shift is None or not shift.template.patrol:
+        return False
+    scans = list(db.session.scalars(select(Scan.captured_at).where(Scan.person_id == person.id,
+                                                                    Scan.captured_at >= shift.starts_at)))
+    answers = queries.check_ins(shift.site_id, [person.id], shift.starts_at, now).get(person.id, [])
+    state = rules.lone_worker(shift.site_id, shift.id, person.id, scans + answers, shift.starts_at, now,
+                              rules_of(db.session.get(AlertSiteSetting, shift.site_id)))
+    return state.state != "fine"

@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow
-from webapp.alerts import messages, queries, services
+from webapp.access import ALL_ROLES, FIELD, MANAGEMENT, OVERSIGHT, allow, site_ids
+from webapp.alerts import forms, jobs, messages, queries, services
 from webapp.alerts.forms import PERSON_FIELDS, SITE_FIELDS, PersonAlertForm, SiteAlertForm
 from webapp.domain.alerts import LEVELS
+from webapp.domain.sync import clock_offset_s, corrected_instant
 from webapp.extensions import db
-from webapp.models import Site
+from webapp.models import Role, Site
 from webapp.rendering import render
 
 bp = Blueprint("alerts", __name__)
@@ -80,3 +81,43 @@ def subscribe():
         return jsonify(error=_("Not a push subscription.")), 400
     services.subscribe(current_user, *values)
     return jsonify(ok=True), 201
+
+
+@bp.route("/alerts/sos", methods=["POST"])
+@allow(FIELD)
+def sos():
+    """An SOS from a guard's or cleaner's phone (sent first by the offline queue); a resend is the same alert."""
+    call = forms.read_sos(request.get_json(silent=True), site_ids(current_user))
+    if call is None:
+        return jsonify(error="bad_sos", message=_("Not an SOS call.")), 400
+    site = queries.site_for_call(current_user, call.site_id, site_ids(current_user), clock.now())
+    if site is None:
+        return jsonify(error="no_site", message=_("You work at no site.")), 400
+    now = clock.now()
+    alert = services.raise_sos(current_user, site, call.client_uuid, corrected_instant(call.device_time,
+                               clock_offset_s(call.sent_at, now)), call.lat, call.lng, now)
+    jobs.send_alerts()
+    return jsonify(status="created" if alert else "duplicate", id=alert.id if alert else None), 201 if alert else 200
+
+
+@bp.route("/alerts/ok", methods=["POST"])
+@allow(FIELD)
+def i_am_ok():
+    """A lone worker answers "are you OK?": the silence starts again."""
+    site = queries.site_for_call(current_user, None, site_ids(current_user), clock.now())
+    if site is None:
+        return jsonify(error="no_site", message=_("You work at no site.")), 400
+    services.check_in(current_user, site, clock.now())
+    return jsonify(ok=True)
+
+
+@bp.route("/alerts/now")
+@allow(FIELD | {Role.LEAD})
+def now_for_me():
+    """What the phone shows now: the "are you OK?" prompt (guards), open SOS calls full-screen (leads)."""
+    now = clock.now()
+    if current_user.role == Role.LEAD:
+        calls = queries.open_sos(site_ids(current_user))
+        return jsonify(prompt=False, sos=[{"id": a.id, "site_id": a.site_id, "person": a.person.name if a.person else "",
+                                           "at": a.happened_at.isoformat(), **queries.params(a)} for a in calls])
+    return jsonify(prompt=services.lone_worker_prompt(current_user, now), sos=[])
