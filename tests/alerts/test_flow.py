@@ -53,7 +53,7 @@ def test_unacknowledged_alerts_escalate_to_supervisor_then_manager(world):
     assert len(_deliveries()) == 3  # the top stays the top
 
 
-def test_acknowledging_stops_escalation_and_records_who_and_when(world, client):
+def test_acknowledging_stops_escalation_and_records_who_and_when(app, world, client):
     patrolled_shift(world)
     wants_email(world, "lead", "supervisor")
     raised_at = CLOSES + timedelta(minutes=1)
@@ -71,7 +71,10 @@ def test_acknowledging_stops_escalation_and_records_who_and_when(world, client):
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "alert")).action == "acknowledge"
     services.evaluate(raised_at + timedelta(minutes=40))
     assert db.session.get(Alert, alert_id).level == 0 and len(_deliveries()) == 1
-    assert "lead 名字" in client.get(f"/sites/{world.site_a.id}/alerts").get_data(as_text=True)
+    app.config["ROUNDS_NOW"] = raised_at + timedelta(minutes=40)  # the page counts the last 7 days up to now
+    after = client.get(f"/sites/{world.site_a.id}/alerts").get_data(as_text=True)
+    assert "lead 名字" in after
+    assert "近 7 天：告警 1 条，已确认 1 条，SOS 0 次，漏巡 1 次。" in after
 
 
 def test_acknowledging_needs_the_csrf_token_and_the_sites_own_alert(app, world, client):

@@ -1,6 +1,8 @@
 """Alert pages: a site's alerts with every delivery attempt, and acknowledging one."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,8 +24,9 @@ bp = Blueprint("alerts", __name__)
 @allow(OVERSIGHT, site_arg="site_id")
 def site_alerts(site_id: int):
     """Every alert of the site, newest first, with who it went to, by what, and who acknowledged it."""
-    site = db.get_or_404(Site, site_id)
+    site, now = db.get_or_404(Site, site_id), clock.now()
     return render("alerts/page.html", "alerts/_list.html", site=site, alerts=queries.site_alerts(site_id),
+                  week=queries.counts(site_id, now - timedelta(days=7), now),
                   title_of=messages.title, severity_label=messages.severity_label, levels=LEVELS,
                   alert_label=messages.label)
 
