@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp import assessments, audit
@@ -25,7 +25,9 @@ from webapp.models import (
     Person,
     PushSubscription,
     RectificationNotice,
+    Scan,
     Shift,
+    ShiftMember,
     Site,
     WorkOrder,
 )
@@ -33,7 +35,8 @@ from webapp.orders.rules import OPEN_STATES as ORDER_OPEN
 
 log = logging.getLogger(__name__)
 CLOSING_SLACK = timedelta(hours=3)  # a shift's last windows close up to a grace after its end: keep judging it
-LOOKBACK = timedelta(days=2)  # incidents, notices and orders older than this were alerted (or not) long ago
+LOOKBACK = timedelta(days=2)
+CLAIM_LEASE = timedelta(minutes=5)  # incidents, notices and orders older than this were alerted (or not) long ago
 
 
 def rules_of(setting: AlertSiteSetting | None) -> rules.Rules:
@@ -221,8 +224,8 @@ def _attempt(delivery: AlertDelivery, now: datetime) -> None:
     if alert.acknowledged_at is not None and delivery.attempts == 0:  # somebody is on it already
         delivery.state, delivery.next_try_at, delivery.last_error = "skipped", None, "acknowledged"
         return
-    delivery.attempts += 1
-    delivery.first_try_at = delivery.first_try_at or now
+    if not _claim(delivery, now):
+        return
     try:
         channels.send(delivery, current_app.config)
     except Exception as error:  # noqa: BLE001 (kept on the delivery; the next one is tried all the same)
@@ -232,6 +235,19 @@ def _attempt(delivery: AlertDelivery, now: datetime) -> None:
         delivery.state = "queued" if delivery.next_try_at else "failed"
         return
     delivery.state, delivery.sent_at, delivery.next_try_at, delivery.last_error = "sent", now, None, ""
+
+
+def _claim(delivery: AlertDelivery, now: datetime) -> bool:
+    """Count the attempt before making it, only if no other worker thread has (a message is never sent twice); while
+    in flight it is not due again until the lease ends (a worker that died mid-send is retried then)."""
+    claimed = db.session.execute(
+        update(AlertDelivery).where(AlertDelivery.id == delivery.id, AlertDelivery.state == "queued",
+                                    AlertDelivery.attempts == delivery.attempts)
+        .values(attempts=delivery.attempts + 1, first_try_at=delivery.first_try_at or now, next_try_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.refresh(delivery)
+    return claimed.rowcount == 1
 
 
 # ---- settings -------------------------------------------------------------------------------------------------------
@@ -273,8 +289,6 @@ def subscribe(person: Person, endpoint: str, p256dh: str, auth: str) -> PushSubs
 
 def lone_worker_prompt(person: Person, now: datetime) -> bool:
     """Whether a patrolling guard's phone should ask "are you OK?" now (asked until answered or a scan is made)."""
-    from webapp.models import Scan, ShiftMember
-
     shift = db.session.scalar(select(Shift).join(ShiftMember, ShiftMember.shift_id == Shift.id).where(
         ShiftMember.person_id == person.id, Shift.starts_at <= now, Shift.ends_at > now).limit(1))
     if shift is None or not shift.template.patrol:
