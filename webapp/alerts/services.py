@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from webapp import assessments, audit
+from webapp import audit
 from webapp.alerts import channels, queries
+from webapp.alerts.verdicts import verdicts
 from webapp.domain import alerts as rules
 from webapp.extensions import db
 from webapp.models import (
@@ -65,15 +67,18 @@ def evaluate(now: datetime) -> list[int]:
 
 
 def _drafts(sites: dict[int, Site], settings: dict, now: datetime):
-    shifts = db.session.scalars(select(Shift).where(Shift.site_id.in_(sites), Shift.starts_at <= now,
-                                                    Shift.ends_at > now - CLOSING_SLACK)) if sites else []
-    for shift in shifts:
+    shifts = list(db.session.scalars(
+        select(Shift).where(Shift.site_id.in_(sites), Shift.starts_at <= now, Shift.ends_at > now - CLOSING_SLACK)
+        .options(selectinload(Shift.members).selectinload(ShiftMember.person), selectinload(Shift.template),
+                 selectinload(Shift.site)))) if sites else []
+    by_id = {s.id: s for s in shifts}
+    for shift_id, (assessment, scans_by_person) in verdicts(shifts, now).items():
+        shift = by_id[shift_id]
         r = rules_of(settings.get(shift.site_id))
-        picture = assessments.picture(shift, now)
-        for d in rules.from_assessment(shift.site_id, shift.id, picture.assessment, r):
+        for d in rules.from_assessment(shift.site_id, shift.id, assessment, r):
             yield d, shift.site_id
         if shift.template.patrol and shift.starts_at <= now < shift.ends_at:
-            yield from ((d, shift.site_id) for d in _lone_workers(shift, picture, r, now))
+            yield from ((d, shift.site_id) for d in _lone_workers(shift, scans_by_person, r, now))
     since = now - LOOKBACK
     for i in db.session.scalars(select(Incident).where(Incident.site_id.in_(sites), Incident.captured_at >= since,
                                                        Incident.closed_at.is_(None))):
@@ -94,14 +99,14 @@ def _drafts(sites: dict[int, Site], settings: dict, now: datetime):
         yield rules.overdue(o.site_id, "order_overdue", o.id, o.due_at, now), o.site_id
 
 
-def _lone_workers(shift: Shift, picture, r: rules.Rules, now: datetime) -> list[rules.Draft]:
+def _lone_workers(shift: Shift, scans_by_person: dict, r: rules.Rules, now: datetime) -> list[rules.Draft]:
     guards = [m.person_id for m in shift.members if m.person.role.value == "guard"]
     if not guards:
         return []
     answers = queries.check_ins(shift.site_id, guards, shift.starts_at, now)
     found = []
     for person_id in guards:
-        signs = [s.captured_at for s in picture.scans.values() if s.person_id == person_id] + answers.get(person_id, [])
+        signs = scans_by_person.get(person_id, []) + answers.get(person_id, [])
         state = rules.lone_worker(shift.site_id, shift.id, person_id, signs, shift.starts_at, now, r)
         if state.draft is not None:
             found.append(state.draft)
