@@ -72,3 +72,33 @@ def test_an_sos_without_signal_is_sent_first_on_reconnection_and_covers_the_lead
         db.session.remove()
     offline = "ERR_INTERNET_DISCONNECTED"  # the queue's own tries while there was no signal
     assert [e for e in guard.errors if offline not in e] == [] and lead.errors == []
+
+
+def test_a_silent_guard_is_asked_are_you_ok_and_the_answer_is_kept(open_tab, live_server):
+    from sqlalchemy import func
+
+    from tests import clock
+    from webapp.models import AlertSiteSetting, CheckIn, Scan
+
+    site_id = live_server.site_ids["CHG"]
+    with live_server.app.app_context():
+        guard_id = db.session.scalar(select(Person.id).where(Person.login == "guard"))
+        last = db.session.scalar(select(func.max(Scan.captured_at)).where(Scan.person_id == guard_id))
+        silent = int((clock.now() - last).total_seconds() // 60) if last else 60
+        assert silent >= 2, "the demo guard scanned a moment ago"
+        setting = db.session.get(AlertSiteSetting, site_id) or AlertSiteSetting(site_id=site_id)
+        setting.lone_worker_minutes, setting.lone_answer_minutes = silent - 1, 30  # asked now, alerted much later
+        db.session.add(setting)
+        db.session.commit()
+        db.session.remove()
+    guard = open_tab(viewport=PHONE, locale="zh-CN")
+    _sign_in(guard, "guard", "Rounds-guard-1")
+    prompt = guard.page.locator("#are-you-ok")
+    prompt.wait_for(state="visible")
+    assert "是否安全？" in prompt.inner_text()
+    prompt.locator("button").click()
+    prompt.wait_for(state="hidden")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.person_id == guard_id)) == 1
+        db.session.remove()
+    assert guard.errors == []
