@@ -57,8 +57,15 @@ def evaluate(now: datetime) -> list[int]:
     sites = {s.id: s for s in db.session.scalars(select(Site).where(Site.active.is_(True)))}
     settings = {s.site_id: s for s in db.session.scalars(select(AlertSiteSetting))}
     raised: list[int] = []
-    for draft, site_id in _drafts(sites, settings, now):
-        alert = raise_alert(sites[site_id], draft, now)
+    drafts = list(_drafts(sites, settings, now))
+    known = _known_keys([d.key for d, _ in drafts])  # most drafts of a tick alerted at an earlier tick
+    rosters: dict[int, rules.Roster] = {}
+    for draft, site_id in drafts:
+        if draft.key in known:
+            continue
+        if site_id not in rosters:
+            rosters[site_id] = queries.roster(site_id, now)
+        alert = raise_alert(sites[site_id], draft, now, rosters[site_id])
         if alert is not None:
             raised.append(alert.id)
     escalate(sites, settings, now)
@@ -113,11 +120,18 @@ def _lone_workers(shift: Shift, scans_by_person: dict, r: rules.Rules, now: date
     return found
 
 
-def raise_alert(site: Site, draft: rules.Draft, now: datetime) -> Alert | None:
+def _known_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        found |= set(db.session.scalars(select(Alert.key).where(Alert.key.in_(keys[i:i + 500]))))
+    return found
+
+
+def raise_alert(site: Site, draft: rules.Draft, now: datetime, roster: rules.Roster | None = None) -> Alert | None:
     """Store an alert and queue its first deliveries; None if its key has alerted already."""
     if db.session.scalar(select(Alert.id).where(Alert.key == draft.key)) is not None:
         return None
-    roster = queries.roster(site.id, now)
+    roster = roster if roster is not None else queries.roster(site.id, now)
     level = rules.first_level(roster)
     alert = Alert(site_id=site.id, shift_id=draft.shift_id, kind=draft.kind, key=draft.key, severity=draft.severity,
                   provisional=draft.provisional, params_json=json.dumps(draft.params, sort_keys=True, default=str),
