@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from webapp import (
         admin,
+        alerts,
         api,
         auth,
         board,
@@ -59,7 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover,
-                   inspections, notices, violations, orders, scorecards, reports, portal):
+                   inspections, notices, violations, orders, scorecards, reports, portal, alerts):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

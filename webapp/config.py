@@ -58,6 +58,16 @@ def load(instance_path: str) -> dict:
         "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", ""),
         "HUEY_FILE": os.environ.get("HUEY_FILE", str(Path(instance_path) / "huey.sqlite3")),
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
+        # alerts (webapp/alerts): email over SMTP, Web Push signed with a VAPID key (PEM file or base64url raw key)
+        "ALERT_SMTP_HOST": os.environ.get("ALERT_SMTP_HOST", ""),
+        "ALERT_SMTP_PORT": int(os.environ.get("ALERT_SMTP_PORT", "25")),
+        "ALERT_SMTP_STARTTLS": _bool("ALERT_SMTP_STARTTLS", False),
+        "ALERT_SMTP_USER": os.environ.get("ALERT_SMTP_USER", ""),
+        "ALERT_SMTP_PASSWORD": os.environ.get("ALERT_SMTP_PASSWORD", ""),
+        "ALERT_MAIL_FROM": os.environ.get("ALERT_MAIL_FROM", "rounds-alerts@localhost"),
+        "ALERT_VAPID_PRIVATE_KEY": os.environ.get("ALERT_VAPID_PRIVATE_KEY", ""),
+        "ALERT_VAPID_PUBLIC_KEY": os.environ.get("ALERT_VAPID_PUBLIC_KEY", ""),
+        "ALERT_VAPID_SUBJECT": os.environ.get("ALERT_VAPID_SUBJECT", "mailto:alerts@localhost"),
         "REPORT_ROOT": os.environ.get("REPORT_ROOT", str(Path(instance_path) / "reports")),
         # the handover chain's anchors outside the database: the Ed25519 sealing key (never in the database or a backup)
         # and the append-only file of witnessed chain heads

@@ -333,6 +333,28 @@
     });
   }
 
+  // An SOS goes alone to its own address, before anything else waiting (webapp/alerts/views.py).
+  async function sendSos(urls, me, device, record) {
+    var body = JSON.stringify(Object.assign({}, record.event, { device_id: device, sent_at: deviceTime() }));
+    var response = await request(urls.sos, {
+      method: "POST", body: body,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": me.csrf_token },
+    });
+    var answer = await response.json().catch(function () { return {}; });
+    if (response.ok) {
+      record.state = "sent";
+      record.server_status = answer.status;
+      record.server_id = answer.id || record.server_id;
+      record.sent_at = Date.now();
+    } else if (answer.error === "csrf") {
+      throw new Stop("csrf");
+    } else {
+      record.state = "rejected";
+      record.reason = answer.error || String(response.status);
+      record.message = answer.message || String(response.status);
+    }
+  }
+
   async function sendAll(urls) {
     var waiting = await pending();
     if (!waiting.length) {
@@ -342,6 +364,12 @@
     var device = await deviceId();
     var mine = waiting.filter(function (r) { return r.person_id === null || r.person_id === me.id; })
       .sort(function (a, b) { return a.created_at - b.created_at; });
+    var calls = urls.sos ? mine.filter(function (r) { return r.kind === "sos" && r.state === "pending"; }) : [];
+    for (var c = 0; c < calls.length; c++) { // an SOS first, before photos and records
+      await sendSos(urls, me, device, calls[c]);
+      await save(calls[c]);
+      announce();
+    }
     for (var i = 0; i < mine.length; i++) {
       var record = mine[i];
       for (var j = 0; j < record.photos.length && record.state === "pending"; j++) {
@@ -351,7 +379,7 @@
         }
       }
     }
-    var ready = mine.filter(function (r) { return r.state === "pending"; });
+    var ready = mine.filter(function (r) { return r.state === "pending" && r.kind !== "sos"; });
     for (var k = 0; k < ready.length; k += BATCH) {
       var batch = ready.slice(k, k + BATCH);
       await sendEvents(urls, me, device, batch, queueAfter(waiting, batch));

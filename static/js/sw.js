@@ -196,3 +196,27 @@ self.addEventListener("message", (event) => {
     event.waitUntil(Promise.all([refreshOffline(data.lang), warm(data.warm || []), forgetOtherVersions(), map]));
   }
 });
+
+// Alerts by Web Push (webapp/alerts/channels.py): show the notification; a tap opens the alert's page.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Rounds", {
+    body: data.body || "", tag: data.tag || undefined, data: { url: data.url || "/" },
+    requireInteraction: Boolean(data.urgent), renotify: Boolean(data.urgent),
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  const url = target.origin === self.location.origin ? target.href : self.location.origin + target.pathname + target.hash;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((w) => w.url === url);
+    return open ? open.focus() : self.clients.openWindow(url);
+  }));
+});

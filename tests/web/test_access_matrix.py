@@ -54,6 +54,15 @@ TABLE = {
     "home.waiting": Row("/lead/waiting", {L}),
     "sites.overview": Row("/sites/", OVERSIGHT),
     "sites.detail": Row("/sites/{site}", OVERSIGHT),
+    "alerts.site_alerts": Row("/sites/{site}/alerts", OVERSIGHT),
+    "alerts.acknowledge": Row("/sites/{site}/alerts/acknowledge", OVERSIGHT, method="POST", ok=400),  # no alert named
+    "alerts.site_settings": (Row("/sites/{site}/alerts/settings", {M, A}),
+                             Row("/sites/{site}/alerts/settings", {M, A}, method="POST", ok=422)),  # nothing filled in
+    "alerts.my_settings": (Row("/account/alerts", STAFF), Row("/account/alerts", STAFF, method="POST", ok=302)),
+    "alerts.subscribe": Row("/account/alerts/push", STAFF, method="POST", ok=400),  # no subscription sent
+    "alerts.sos": Row("/alerts/sos", {G, C}, method="POST", ok=400),  # no call sent
+    "alerts.i_am_ok": Row("/alerts/ok", {G, C}, method="POST"),
+    "alerts.now_for_me": Row("/alerts/now", {G, C, L}),
     "admin.audit": Row("/admin/audit", {A}),
     # site set-up (webapp/setup): {checkpoint}, {area}, {route}, ... are things of the site under test (see _setup_things)
     "setup.index": Row("/setup/", {M, A}),

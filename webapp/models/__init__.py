@@ -1,4 +1,5 @@
 """SQLAlchemy 2 typed models, split by area."""
+from webapp.models.alerts import Alert, AlertDelivery, AlertPersonSetting, AlertSiteSetting, CheckIn, PushSubscription
 from webapp.models.base import Base, UTCDateTime, new_token, utcnow
 from webapp.models.field import (
     CleaningCheck,
@@ -43,6 +44,7 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
+    "Alert", "AlertDelivery", "AlertPersonSetting", "AlertSiteSetting", "CheckIn", "PushSubscription",
     "GeneratedReport", "PersonSession",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",

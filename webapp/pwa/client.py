@@ -19,7 +19,7 @@ def html_lang() -> str:
 
 def _words() -> dict[str, str]:
     return {
-        "scan": _("Scan"), "cleaning_check": _("Cleaning check"), "incident": _("Problem report"), "inspection": _("Inspection"),
+        "scan": _("Scan"), "sos": _("SOS"), "cleaning_check": _("Cleaning check"), "incident": _("Problem report"), "inspection": _("Inspection"),
         "qr": _("QR label"), "nfc": _("NFC tag"), "code": _("code typed in"),
         "pending": _("Waiting to be sent"), "sent": _("On the server"),
         "rejected": _("Refused by the server: %(reason)s", reason="{reason}"),
@@ -62,7 +62,7 @@ def settings() -> dict:
     return {
         "person": person, "lang": html_lang(), "sw": url_for("pwa.service_worker"),
         "me": url_for("api.me"), "sync": url_for("api.sync"), "photos": url_for("api.upload_photo"),
-        "health": url_for("api.health"), "login": url_for("auth.login"), "scan_page": url_for("field.scan_by_code"),
+        "sos": url_for("alerts.sos"), "health": url_for("api.health"), "login": url_for("auth.login"), "scan_page": url_for("field.scan_by_code"),
         "home": url_for("home.index"), "token_pattern": TOKEN_PATTERN, "words": _words(),
         "warm": _field_pages() if signed_in else [], "version": version(),
     }
