@@ -1,5 +1,13 @@
 """SQLAlchemy 2 typed models, split by area."""
 from webapp.models.base import Base, UTCDateTime, new_token, utcnow
+from webapp.models.equipment import (
+    EQUIPMENT_KINDS,
+    Equipment,
+    MaintenanceRecord,
+    MaintenanceTask,
+    Reading,
+    ReadingItem,
+)
 from webapp.models.field import (
     CleaningCheck,
     CleaningResult,
@@ -43,6 +51,7 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
+    "EQUIPMENT_KINDS", "Equipment", "MaintenanceRecord", "MaintenanceTask", "Reading", "ReadingItem",
     "GeneratedReport", "PersonSession",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",
