@@ -69,32 +69,6 @@ def readings_of(item_id: int, since: datetime, until: datetime) -> list[Reading]
                                                          Reading.captured_at < until).order_by(Reading.captured_at)))
 
 
-def last_numbers(item_ids: set[int]) -> dict[int, float]:
-    """The latest number read off each of these items (by capture time), for meter checks."""
-    if not item_ids:
-        return {}
-    latest = (select(Reading.item_id, db.func.max(Reading.captured_at).label("at"))
-              .where(Reading.item_id.in_(item_ids), Reading.value_number.is_not(None)).group_by(Reading.item_id)
-              .subquery())
-    rows = db.session.execute(select(Reading.item_id, Reading.value_number)
-                              .join(latest, (Reading.item_id == latest.c.item_id) & (Reading.captured_at == latest.c.at)))
-    return {item_id: value for item_id, value in rows}
-
-
-def items_at(checkpoint_ids: set[int]) -> dict[int, list[ReadingItem]]:
-    """The active reading items of the equipment standing at these checkpoints, by checkpoint."""
-    if not checkpoint_ids:
-        return {}
-    rows = db.session.scalars(select(ReadingItem).join(Equipment)
-                              .where(Equipment.checkpoint_id.in_(checkpoint_ids), Equipment.active, ReadingItem.active)
-                              .options(selectinload(ReadingItem.equipment))
-                              .order_by(Equipment.code, ReadingItem.position, ReadingItem.id))
-    found: dict[int, list[ReadingItem]] = {}
-    for item in rows:
-        found.setdefault(item.equipment.checkpoint_id, []).append(item)
-    return found
-
-
 def site_equipment(site_id: int) -> SiteEquipment:
     """The site's equipment codes and checkpoint ids by code, to check an import against."""
     codes = db.session.scalars(select(Equipment.code).where(Equipment.site_id == site_id))

@@ -7,20 +7,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from webapp import audit, quality_steps
+from webapp import audit
 from webapp.access import site_ids
 from webapp.api.schemas import PhotoUpload
-from webapp.domain import lifecycles
 from webapp.domain.errors import DomainError
-from webapp.domain.readings import CHOICES, ReadingRule, band_text
 from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.field import photos
 from webapp.imports.equipment import EquipmentRow
-from webapp.models import Equipment, MaintenanceRecord, MaintenanceTask, Person, Reading, ReadingItem, WorkOrder
-
-ORDER_CATEGORY = {"transformer": "electrical", "switchgear": "electrical", "generator": "electrical",
-                  "pump": "plumbing", "water_tank": "plumbing", "fire_pump": "urgent", "hydrant": "urgent"}
+from webapp.models import Equipment, MaintenanceRecord, MaintenanceTask, Person, ReadingItem
 
 
 class Rejected(Exception):
@@ -112,33 +107,3 @@ def record_maintenance(person: Person, task: MaintenanceTask, form, device: str,
     return row
 
 
-def raise_work(reading: Reading, item: ReadingItem, person: Person, now: datetime) -> WorkOrder:
-    """Open a work order (报修) for an abnormal reading, linked to it; the caller flushes and commits."""
-    equipment = item.equipment
-    category = ORDER_CATEGORY.get(equipment.kind, "facility")
-    order = lifecycles.raise_order(person.id, category, now)
-    shown = _choice_label(reading.value_text) if item.kind == "choice" else f"{reading.value_text} {item.unit}".strip()
-    description = _("Abnormal reading: %(equipment)s · %(item)s = %(value)s (normal %(band)s). %(note)s",
-                    equipment=equipment.name, item=item.name, value=shown, band=band(item) or "—", note=reading.note)
-    row = WorkOrder(site_id=reading.site_id, category=order.category, description=description.strip(),
-                    location_text=equipment.checkpoint.name if equipment.checkpoint else equipment.name,
-                    checkpoint_id=equipment.checkpoint_id, raised_by_id=person.id, raised_at=order.raised_at,
-                    due_at=order.due_at, state=order.state)
-    db.session.add(row)
-    db.session.flush()
-    quality_steps.keep("work_order", row.id, order.history[0])
-    reading.work_order_id = row.id
-    audit.record(person, "work_order_raised", "work_order", row.id, site_id=reading.site_id, category=row.category,
-                 reading=str(reading.client_uuid), automatic=True)
-    return row
-
-
-def band(item: ReadingItem) -> str:
-    """The item's normal band with its unit, e.g. "0.3–0.6 MPa"."""
-    text = band_text(ReadingRule(item.kind, item.low, item.high))
-    return f"{text} {item.unit}".strip() if text else ""
-
-
-def _choice_label(value: str) -> str:
-    return {"running": _("Running"), "stopped": _("Stopped"), "fault": _("Fault")}.get(value, value) if value in CHOICES \
-        else value

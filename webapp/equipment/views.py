@@ -12,12 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import MANAGEMENT, OVERSIGHT, allow
+from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow
 from webapp.domain.errors import DomainError
 from webapp.equipment import forms, queries, services
 from webapp.equipment.labels import plant_label
 from webapp.equipment.trends import local_text, trend
 from webapp.extensions import db
+from webapp.field import flows
+from webapp.field import readings as plant
+from webapp.field.services import Rejected
+from webapp.field.views import refused
 from webapp.i18n import domain_message
 from webapp.imports import carry, messages
 from webapp.imports.checkpoints import ImportRefused, read_table
@@ -25,7 +29,8 @@ from webapp.imports.equipment import TEMPLATE, check
 from webapp.models import Role, Site
 from webapp.rendering import render
 
-bp = Blueprint("equipment", __name__, url_prefix="/sites/<int:site_id>/equipment")
+bp = Blueprint("equipment", __name__)
+SITE = "/sites/<int:site_id>/equipment"
 READERS = MANAGEMENT | OVERSIGHT | {Role.ENGINEER}
 IMPORT_SALT = "rounds.imports.equipment"
 TREND_DAYS = 30
@@ -33,7 +38,7 @@ TREND_DAYS = 30
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"plant_label": plant_label, "band": services.band}
+    return {"plant_label": plant_label, "band": plant.band}
 
 
 def _register(site: Site, form=None, status: int = 200):
@@ -42,14 +47,14 @@ def _register(site: Site, form=None, status: int = 200):
                   equipment=queries.equipment_of(site.id), manages=current_user.role in MANAGEMENT)
 
 
-@bp.route("")
+@bp.route(SITE)
 @allow(READERS, site_arg="site_id")
 def register(site_id: int):
     """The site's equipment, with a form to add one for managers."""
     return _register(db.get_or_404(Site, site_id))
 
 
-@bp.route("", methods=["POST"])
+@bp.route(SITE, methods=["POST"])
 @allow(MANAGEMENT, site_arg="site_id")
 def create(site_id: int):
     """Add a piece of equipment."""
@@ -75,14 +80,14 @@ def _detail(site: Site, equipment_id: int, item_form=None, task_form=None, statu
                   manages=current_user.role in MANAGEMENT)
 
 
-@bp.route("/<int:equipment_id>")
+@bp.route(SITE + "/<int:equipment_id>")
 @allow(READERS, site_arg="site_id")
 def detail(site_id: int, equipment_id: int):
     """One piece of equipment: its reading items with their trends, and its maintenance tasks."""
     return _detail(db.get_or_404(Site, site_id), equipment_id)
 
 
-@bp.route("/<int:equipment_id>/items", methods=["POST"])
+@bp.route(SITE + "/<int:equipment_id>/items", methods=["POST"])
 @allow(MANAGEMENT, site_arg="site_id")
 def add_item(site_id: int, equipment_id: int):
     """Add a reading item (a number with its unit and normal range, a running state, or text)."""
@@ -96,7 +101,7 @@ def add_item(site_id: int, equipment_id: int):
     return redirect(url_for(".detail", site_id=site_id, equipment_id=equipment_id), 303)
 
 
-@bp.route("/<int:equipment_id>/tasks", methods=["POST"])
+@bp.route(SITE + "/<int:equipment_id>/tasks", methods=["POST"])
 @allow(MANAGEMENT, site_arg="site_id")
 def add_task(site_id: int, equipment_id: int):
     """Add a preventive maintenance task with its cycle."""
@@ -109,7 +114,7 @@ def add_task(site_id: int, equipment_id: int):
     return redirect(url_for(".detail", site_id=site_id, equipment_id=equipment_id), 303)
 
 
-@bp.route("/items/<int:item_id>/trend")
+@bp.route(SITE + "/items/<int:item_id>/trend")
 @allow(READERS, site_arg="site_id")
 def item_trend(site_id: int, item_id: int):
     """A reading item's values over the last 30 days, drawn against its normal band."""
@@ -121,7 +126,7 @@ def item_trend(site_id: int, item_id: int):
                   chart=trend(item, readings, site.timezone), at_local=lambda at: local_text(at, site.timezone))
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route(SITE + "/import", methods=["GET", "POST"])
 @allow(MANAGEMENT, site_arg="site_id")
 def import_equipment(site_id: int):
     """GET: the upload form. POST a file: the preview, nothing saved. POST the preview's payload: save all rows."""
@@ -169,7 +174,7 @@ def _import_page(site: Site, status: int = 200, **context):
                   max_rows=current_app.config["IMPORT_MAX_ROWS"], **context)
 
 
-@bp.route("/import/template.csv")
+@bp.route(SITE + "/import/template.csv")
 @allow(MANAGEMENT, site_arg="site_id")
 def import_template(site_id: int):
     """The equipment CSV template with its header and two examples, in the person's language."""
@@ -184,7 +189,7 @@ def import_template(site_id: int):
 DOERS = MANAGEMENT | {Role.ENGINEER}  # who records maintenance done (own engineers, or a manager for a contractor)
 
 
-@bp.route("/maintenance")
+@bp.route(SITE + "/maintenance")
 @allow(READERS, site_arg="site_id")
 def maintenance(site_id: int):
     """The site's maintenance plan: overdue tasks first, then those due, then the rest, each with its next due day."""
@@ -197,7 +202,7 @@ def maintenance(site_id: int):
                   may_do=current_user.role in DOERS)
 
 
-@bp.route("/maintenance/<int:task_id>", methods=["GET", "POST"])
+@bp.route(SITE + "/maintenance/<int:task_id>", methods=["GET", "POST"])
 @allow(DOERS, site_arg="site_id")
 def maintenance_done(site_id: int, task_id: int):
     """GET: the form to record a task done. POST: kept with its photos and signature, or refused with what is missing."""
@@ -216,3 +221,18 @@ def maintenance_done(site_id: int, task_id: int):
                       errors={"photos": domain_message(error)})
     flash(_("Maintenance recorded: %(task)s", task=task.name), "ok")
     return redirect(url_for(".maintenance", site_id=site_id), 303)
+
+
+@bp.route("/s/<token>/readings")
+@allow(ALL_ROLES)
+def readings(token: str):
+    """After scanning a plant room's label: every reading item of the equipment there, to be read and sent."""
+    try:
+        checkpoint = flows.resolve(current_user, token)
+    except Rejected as error:
+        return refused(error)
+    items = plant.items_at({checkpoint.id}).get(checkpoint.id, [])
+    if not items:
+        abort(404)
+    return render("equipment/readings.html", checkpoint=checkpoint, items=items,
+                  last=plant.last_numbers({i.id for i in items}))

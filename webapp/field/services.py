@@ -24,10 +24,9 @@ from webapp.audit import record
 from webapp.domain.errors import DomainError
 from webapp.domain.readings import ReadingRule, evidence_missing, judge
 from webapp.domain.sync import clock_offset_s, corrected_instant, holds_nothing_before, is_skewed
-from webapp.equipment import queries as equipment_queries
-from webapp.equipment import services as equipment_services
 from webapp.extensions import db
 from webapp.field import queries
+from webapp.field import readings as plant
 from webapp.models import (
     Area,
     Checkpoint,
@@ -343,7 +342,7 @@ def _reading(ctx: _Context, event: ReadingEvent) -> Reading:
     if number is not None:
         ctx.last_numbers[item.id] = number
     if verdict.abnormal:  # 报修 raised at once, linked to the reading
-        equipment_services.raise_work(reading, item, ctx.person, ctx.now or reading.captured_at)
+        plant.raise_work(reading, item, ctx.person, ctx.now or reading.captured_at)
     ctx.attach.append((reading, "reading_id", [(photo, "evidence") for photo in photos]))
     return reading
 
@@ -358,14 +357,14 @@ def _context(person: Person, site_ids: set[int], device: Device, offset: float, 
     photo_ids |= {p for e in events for a in getattr(e, "answers", []) for p in a.photo_ids}  # an inspection's, per item
     times = [corrected_instant(e.device_time, offset) for e in events]
     checkpoints = queries.checkpoints_by_token(tokens)
-    items = equipment_queries.items_at({checkpoints[e.token].id for e in events
+    items = plant.items_at({checkpoints[e.token].id for e in events
                                         if e.type == "reading" and e.token in checkpoints})
     return _Context(
         person=person, site_ids=site_ids, device=device, offset_s=offset, sent_at=sent_at,
         checkpoints=checkpoints, retired=queries.retired_tokens(tokens),
         photos=queries.photos_by_uuid(photo_ids, person.id),
         shifts=queries.shifts_between(site_ids, min(times), max(times)) if times else [],
-        items=items, last_numbers=equipment_queries.last_numbers({i.id for found in items.values() for i in found}),
+        items=items, last_numbers=plant.last_numbers({i.id for found in items.values() for i in found}),
     )
 
 

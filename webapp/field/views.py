@@ -36,6 +36,8 @@ def open_label(token: str):
         return refused(error)
     if flows.wants_cleaning_form(current_user, checkpoint):
         return render("field/check.html", checkpoint=checkpoint, form=forms.CleaningForm.blank(checkpoint))
+    if flows.wants_readings(current_user, checkpoint):
+        return redirect(url_for("equipment.readings", token=token))
     return _scan(token, "qr")
 
 
