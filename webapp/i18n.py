@@ -298,6 +298,8 @@ GAP_MESSAGES: dict[str, object] = {  # a sentence, or a function choosing the pl
         p["count"], **p),
     "outside_radius": _l("%(checkpoint)s was scanned at %(at)s from %(distance_m)s m away (allowed %(radius_m)s m, accuracy ±%(accuracy_m)s m)."),
     "no_activity": _l("No scan at all from %(from)s to %(to)s (%(minutes)s min)."),
+    "reading_missed": _l("No readings at %(checkpoint)s in its %(opens)s–%(closes)s equipment round."),
+    "reading_late": _l("The equipment at %(checkpoint)s was read at %(at)s, %(minutes)s min after its window closed at %(closes)s."),
     "no_activity_ongoing": _l("No scan at all since %(from)s (%(minutes)s min so far)."),
 }
 

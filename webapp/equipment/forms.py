@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, SelectField, StringField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from webapp.domain import days
 from webapp.domain.errors import DomainError
 from webapp.domain.maintenance import CYCLES
 from webapp.domain.readings import KINDS, LIMIT, ReadingRule, check_rule
+from webapp.domain.schedules import parse_times
 from webapp.handover.services import signature_png
 from webapp.i18n import domain_message
 from webapp.models import EQUIPMENT_KINDS
+from webapp.setup.forms import MultiCheckboxField
 
 CODE = Regexp(r"^[A-Za-z0-9._#/-]+$", message=_l("Use letters, digits and . _ # / - only."))
 REQUIRED = InputRequired(_l("This field is required."))
@@ -121,3 +123,30 @@ def done_form(data, files) -> DoneForm:
     except DomainError:
         form.errors["signature"] = _("Sign with your finger before saving.")
     return form
+
+
+def _times(form, field) -> None:
+    try:
+        if not parse_times(field.data or ""):
+            raise ValidationError(_l("Write at least one time, e.g. 09:00, 21:00."))
+    except DomainError as error:
+        raise ValidationError(domain_message(error)) from None
+
+
+class RoundPlanForm(FlaskForm):
+    """An equipment round (设备巡检计划): the plant rooms read at fixed local times, with a window and a grace."""
+
+    name = StringField(_l("Name"), [REQUIRED, Length(max=200)], filters=[_strip])
+    times_local = StringField(_l("Times"), [REQUIRED, Length(max=400), _times], filters=[_strip],
+                              description=_l("Local times, e.g. 09:00, 21:00"))
+    window_minutes = IntegerField(_l("Window (min)"), [REQUIRED, NumberRange(5, 24 * 60)], default=60)
+    grace_minutes = IntegerField(_l("Grace (min)"), [REQUIRED, NumberRange(0, 24 * 60)], default=15)
+    checkpoint_ids = MultiCheckboxField(_l("Plant rooms"), coerce=int)
+
+    def __init__(self, checkpoints: list[tuple[int, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checkpoint_ids.choices = checkpoints
+
+    def validate_checkpoint_ids(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one plant room."))

@@ -10,7 +10,7 @@ from webapp.domain.maintenance import TaskState, state_on
 from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.imports.equipment import SiteEquipment
-from webapp.models import Checkpoint, Equipment, MaintenanceRecord, MaintenanceTask, Reading, ReadingItem
+from webapp.models import Checkpoint, Equipment, EquipmentRoundPlan, MaintenanceRecord, MaintenanceTask, Reading, ReadingItem
 
 
 def equipment_of(site_id: int) -> list[Equipment]:
@@ -88,3 +88,19 @@ def task_of(site_id: int, task_id: int) -> MaintenanceTask | None:
     """An active maintenance task of this site."""
     return db.session.scalar(select(MaintenanceTask).where(MaintenanceTask.id == task_id, MaintenanceTask.site_id == site_id,
                                                            MaintenanceTask.active))
+
+
+def plant_rooms(site_id: int) -> list[tuple[int, str]]:
+    """The site's active checkpoints where equipment stands, as (id, "code name")."""
+    rows = db.session.execute(select(Checkpoint.id, Checkpoint.code, Checkpoint.name).where(
+        Checkpoint.site_id == site_id, Checkpoint.active,
+        Checkpoint.id.in_(select(Equipment.checkpoint_id).where(Equipment.site_id == site_id, Equipment.active)))
+        .order_by(Checkpoint.code))
+    return [(cid, f"{code} {name}") for cid, code, name in rows]
+
+
+def round_plans(site_id: int) -> list[EquipmentRoundPlan]:
+    """A site's active equipment rounds with their checkpoints."""
+    return list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id,
+                                                                    EquipmentRoundPlan.active)
+                                   .options(selectinload(EquipmentRoundPlan.checkpoints)).order_by(EquipmentRoundPlan.id)))

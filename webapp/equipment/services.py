@@ -15,7 +15,7 @@ from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.field import photos
 from webapp.imports.equipment import EquipmentRow
-from webapp.models import Equipment, MaintenanceRecord, MaintenanceTask, Person, ReadingItem
+from webapp.models import Checkpoint, Equipment, EquipmentRoundPlan, MaintenanceRecord, MaintenanceTask, Person, ReadingItem
 
 
 class Rejected(Exception):
@@ -107,3 +107,16 @@ def record_maintenance(person: Person, task: MaintenanceTask, form, device: str,
     return row
 
 
+
+
+def create_round_plan(person: Person, site_id: int, checkpoint_ids: list[int], **values) -> EquipmentRoundPlan:
+    """Add an equipment round over some of the site's checkpoints."""
+    checkpoints = [db.session.get(Checkpoint, cid) for cid in checkpoint_ids]
+    plan = EquipmentRoundPlan(site_id=site_id, checkpoints=[c for c in checkpoints if c and c.site_id == site_id],
+                              **values)
+    db.session.add(plan)
+    db.session.flush()
+    audit.record(person, "equipment_round_created", "equipment_round_plan", plan.id, site_id=site_id, name=plan.name,
+                 times=plan.times_local, checkpoints=[c.id for c in plan.checkpoints])
+    db.session.commit()
+    return plan

@@ -41,10 +41,12 @@ def _helpers() -> dict:
     return {"plant_label": plant_label, "band": plant.band}
 
 
-def _register(site: Site, form=None, status: int = 200):
+def _register(site: Site, form=None, status: int = 200, round_form=None):
     form = form or forms.EquipmentForm(queries.checkpoint_choices(site.id), formdata=None)
-    return render("equipment/register.html", status=status, site=site, form=form,
-                  equipment=queries.equipment_of(site.id), manages=current_user.role in MANAGEMENT)
+    round_form = round_form or forms.RoundPlanForm(queries.plant_rooms(site.id), formdata=None)
+    return render("equipment/register.html", status=status, site=site, form=form, round_form=round_form,
+                  equipment=queries.equipment_of(site.id), rounds=queries.round_plans(site.id),
+                  manages=current_user.role in MANAGEMENT)
 
 
 @bp.route(SITE)
@@ -68,6 +70,19 @@ def create(site_id: int):
         except services.Rejected as refused:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]
     return _register(site, form, 422)
+
+
+@bp.route(SITE + "/rounds", methods=["POST"])
+@allow(MANAGEMENT, site_arg="site_id")
+def create_round(site_id: int):
+    """Add an equipment round: plant rooms read at fixed times, missed readings become gaps on the board."""
+    site = db.get_or_404(Site, site_id)
+    form = forms.RoundPlanForm(queries.plant_rooms(site_id))
+    if not form.validate_on_submit():
+        return _register(site, status=422, round_form=form)
+    services.create_round_plan(current_user, site_id, **{n: form[n].data for n in (
+        "name", "times_local", "window_minutes", "grace_minutes", "checkpoint_ids")})
+    return redirect(url_for(".register", site_id=site_id), 303)
 
 
 def _detail(site: Site, equipment_id: int, item_form=None, task_form=None, status: int = 200):

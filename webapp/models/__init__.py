@@ -3,6 +3,8 @@ from webapp.models.base import Base, UTCDateTime, new_token, utcnow
 from webapp.models.equipment import (
     EQUIPMENT_KINDS,
     Equipment,
+    EquipmentRoundCheckpoint,
+    EquipmentRoundPlan,
     MaintenanceRecord,
     MaintenanceTask,
     Reading,
@@ -51,7 +53,7 @@ from webapp.models.setup import (
 from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendum, HandoverItem, HandoverState
 
 __all__ = [
-    "EQUIPMENT_KINDS", "Equipment", "MaintenanceRecord", "MaintenanceTask", "Reading", "ReadingItem",
+    "EQUIPMENT_KINDS", "Equipment", "EquipmentRoundCheckpoint", "EquipmentRoundPlan", "MaintenanceRecord", "MaintenanceTask", "Reading", "ReadingItem",
     "GeneratedReport", "PersonSession",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",

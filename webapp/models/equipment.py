@@ -107,3 +107,26 @@ class MaintenanceRecord(Base):
 
     task: Mapped[MaintenanceTask] = relationship()
     person: Mapped[Person] = relationship()
+
+
+class EquipmentRoundPlan(Base):
+    """When readings are due at some plant rooms (设备巡检计划), at fixed local times, like a cleaning plan."""
+
+    __tablename__ = "equipment_round_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    times_local: Mapped[str] = mapped_column(String(400))  # "09:00,21:00"
+    window_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    grace_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    checkpoints: Mapped[list[Checkpoint]] = relationship(secondary="equipment_round_checkpoint", order_by="Checkpoint.code")
+
+
+class EquipmentRoundCheckpoint(Base):
+    """A plant room's checkpoint covered by an equipment round."""
+
+    __tablename__ = "equipment_round_checkpoint"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("equipment_round_plan.id", ondelete="CASCADE"), primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id", ondelete="CASCADE"), primary_key=True)
