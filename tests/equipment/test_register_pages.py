@@ -5,7 +5,7 @@ import base64
 import io
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -16,7 +16,7 @@ from tests.conftest import csrf_from, sign_in, tiny_jpeg
 from tests.equipment.plant import PumpRoom
 from tests.imports.files import csv_bytes, xlsx_bytes
 from webapp.extensions import db
-from webapp.models import AuditEntry, Equipment, MaintenanceRecord, Photo, Reading, ReadingItem
+from webapp.models import AuditEntry, Equipment, MaintenanceRecord, MaintenanceTask, Photo, Reading, ReadingItem
 
 HEADER = ["名称", "编号", "类型", "位置", "品牌型号", "安装日期", "维保单位"]
 ROWS = [["1号生活水泵", "PUMP-01", "水泵", "A01", "格兰富 CR32", "2019-6-1", "杭州某某机电"],
@@ -158,3 +158,17 @@ def test_an_overdue_task_is_on_the_engineers_page_and_done_with_a_photo_and_a_si
     after = engineer.get(f"/sites/{world.site_a.id}/equipment/maintenance").get_data(as_text=True)
     assert "逾期" not in after and "下次到期 2026-12-20" in after
     assert _client(app, "guard").get(url).status_code == 403
+
+
+def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world):
+    room = PumpRoom(world)  # 水泵月度保养, monthly from 20 November: overdue on the 25th
+    db.session.add(MaintenanceTask(site_id=world.site_a.id, equipment_id=room.pump.id, name="电梯半月保养",
+                                   cycle="half_month", anchor_on=date(2026, 11, 27)))  # due soon
+    db.session.add(MaintenanceTask(site_id=world.site_a.id, equipment_id=room.pump.id, name="年度检测",
+                                   cycle="yearly", anchor_on=date(2027, 6, 1)))  # not due
+    db.session.commit()
+    page = _client(app, "engineer").get("/orders/mine").get_data(as_text=True)
+    section = page[page.index('id="mine-maintenance"'):]
+    assert section.index("水泵月度保养") < section.index("电梯半月保养") and "年度检测" not in page
+    assert "逾期 5 天" in section and f"/maintenance/{room.task.id}" in section
+    assert 'id="mine-maintenance"' not in _client(app, "front_desk").get("/orders/mine").get_data(as_text=True)

@@ -104,3 +104,20 @@ def round_plans(site_id: int) -> list[EquipmentRoundPlan]:
     return list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id,
                                                                     EquipmentRoundPlan.active)
                                    .options(selectinload(EquipmentRoundPlan.checkpoints)).order_by(EquipmentRoundPlan.id)))
+
+
+def due_for(site_ids: set[int], now: datetime) -> list[tuple[MaintenanceTask, TaskState]]:
+    """Maintenance tasks due or overdue at these sites on each site's local day, overdue first."""
+    if not site_ids:
+        return []
+    tasks = list(db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.site_id.in_(site_ids),
+                                                                  MaintenanceTask.active)
+                                    .options(selectinload(MaintenanceTask.equipment).selectinload(Equipment.site))))
+    done = last_done([t.id for t in tasks])
+    found = []
+    for task in tasks:
+        today = to_local(now, zone(task.equipment.site.timezone)).date()
+        state = state_on(task.anchor_on, task.cycle, done.get(task.id), today)
+        if state.state != "ok":
+            found.append((task, state))
+    return sorted(found, key=lambda pair: (pair[1].state != "overdue", pair[1].next_due, pair[0].id))
