@@ -172,3 +172,37 @@ def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world)
     assert section.index("水泵月度保养") < section.index("电梯半月保养") and "年度检测" not in page
     assert "逾期 5 天" in section and f"/maintenance/{room.task.id}" in section
     assert 'id="mine-maintenance"' not in _client(app, "front_desk").get("/orders/mine").get_data(as_text=True)
+
+
+def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_and_time_to_fix(app, world):
+    room = PumpRoom(world)
+    raised = clock.now() - timedelta(days=2)
+    order = world.work_order(world.site_a, world.people["engineer"], at=raised)
+    order.state, order.done_at = "done", raised + timedelta(hours=6)
+    for minutes, value, out in ((3000, 0.45, False), (2880, 0.72, True), (60, 0.5, False)):
+        at = clock.now() - timedelta(minutes=minutes)
+        db.session.add(Reading(client_uuid=uuid.uuid4(), site_id=world.site_a.id, person_id=world.people["engineer"].id,
+                               device_time=at, captured_at=at, item_id=room.pressure.id, equipment_id=room.pump.id,
+                               value_number=value, value_text=str(value), out_of_range=out,
+                               work_order_id=order.id if out else None))
+    db.session.commit()
+    page = _client(app, "manager").get(f"/sites/{world.site_a.id}/reports?period=month&date=2026-11-25")
+    html = page.get_data(as_text=True)
+    section = html[html.index('id="equipment"'):]
+    assert page.status_code == 200 and "抄表次数" in section
+    figures = re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)", section)
+    assert ("抄表次数", "3") in figures and ("异常读数", "1") in figures and ("仍未处理", "0") in figures
+    assert "6小时" in section.replace(" ", "") or "6 小时" in section
+    assert f"/orders/{order.id}" in section and f"/equipment/items/{room.pressure.id}/trend" in section
+
+
+def test_overdue_maintenance_is_on_the_quality_board(app, world):
+    room = PumpRoom(world)
+    html = _client(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
+    section = html[html.index('id="overdue-maintenance"'):]
+    assert "逾期维保 (1)" in section and "水泵月度保养" in section and "逾期 5 天" in section
+    db.session.add(MaintenanceRecord(task_id=room.task.id, person_id=world.people["engineer"].id,
+                                     done_on=date(2026, 11, 24), signature=""))
+    db.session.commit()
+    html = _client(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
+    assert "逾期维保 (0)" in html
