@@ -97,3 +97,21 @@ def test_a_guard_of_another_site_cannot_read_this_plant_room(world, app, room):
     answer = phone.sync([reading_event(room.token, room.pressure, "0.4", phone.clock())]).get_json()
     assert answer["results"][0]["status"] == "rejected"
     assert _count(Reading) == 0
+
+
+def test_a_guard_who_scans_a_plant_room_is_offered_its_readings_and_an_engineer_goes_straight_there(world, app, room):
+    from tests.conftest import sign_in
+
+    guard = app.test_client()
+    assert sign_in(guard, "guard").status_code == 302
+    done = guard.get(f"/s/{room.token}", follow_redirects=True).get_data(as_text=True)
+    assert "在此抄表" in done and f"/s/{room.token}?readings=1" in done
+    page = guard.get(f"/s/{room.token}?readings=1", follow_redirects=True).get_data(as_text=True)
+    assert 'data-readings' in page and 'inputmode="decimal"' in page and "正常 0.3–0.6 MPa" in page
+    engineer = app.test_client()
+    assert sign_in(engineer, "engineer").status_code == 302
+    answer = engineer.get(f"/s/{room.token}")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/s/{room.token}/readings")
+    outsider = app.test_client()
+    assert sign_in(outsider, "guard_b").status_code == 302
+    assert "data-readings" not in outsider.get(f"/s/{room.token}/readings").get_data(as_text=True)
