@@ -117,3 +117,17 @@ def test_stops_of_a_route_have_plausible_walking_times(app):
     stops = db.session.scalars(select(RouteStop).order_by(RouteStop.route_id, RouteStop.position)).all()
     assert all(s.min_walk_minutes == 0 for s in stops if s.position == 0)
     assert all(0 < s.min_walk_minutes <= 10 for s in stops if s.position > 0)
+
+
+def test_cuihu_has_plant_rooms_read_all_week_and_one_high_pressure_opened_a_work_order(app):
+    from webapp.models import Equipment, MaintenanceTask, Reading, WorkOrder
+
+    build(FIXED_NOW)
+    names = set(db.session.scalars(select(Equipment.name)))
+    assert {"1号生活水泵", "1号变压器", "消防喷淋泵", "1号楼电梯"} <= names
+    assert db.session.scalar(select(func.count()).select_from(Reading)) > 100
+    (abnormal,) = db.session.scalars(select(Reading).where(Reading.out_of_range)).all()
+    assert abnormal.value_text == "0.72" and abnormal.note
+    order = db.session.get(WorkOrder, abnormal.work_order_id)
+    assert "2号生活水泵" in order.description and "0.3–0.6 MPa" in order.description
+    assert {"消防泵月度试泵", "电梯半月保养"} <= set(db.session.scalars(select(MaintenanceTask.name)))

@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         board,
         cli,
         db_setup,
+        equipment,
         errors,
         field,
         handover,
@@ -60,7 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     for module in (home, sites, admin, api, field, labels, imports, setup, pwa, board, handover,
-                   inspections, notices, violations, orders, scorecards, reports, portal, alerts):
+                   inspections, notices, violations, orders, scorecards, reports, portal, alerts, equipment):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

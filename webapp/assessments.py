@@ -17,11 +17,13 @@ from webapp.models import (
     CleaningPlan,
     CleaningResult,
     Device,
+    EquipmentRoundPlan,
     GapAction,
     Incident,
     PatrolPlan,
     Person,
     Photo,
+    Reading,
     Route,
     RouteStop,
     Scan,
@@ -82,6 +84,17 @@ def _checks(shift: Shift) -> list[engine.CleaningCheckInput]:
                                       photo_count=counts.get(c.id, 0)) for c in checks]
 
 
+def _readings(shift: Shift) -> list[engine.CleaningCheckInput]:
+    """The shift's equipment readings as records at their checkpoints (what an equipment round is judged by)."""
+    rows = db.session.execute(select(Reading.id, Reading.checkpoint_id, Reading.person_id, Reading.device_id,
+                                     Reading.captured_at, Reading.received_at, Reading.clock_offset_s).where(
+        Reading.site_id == shift.site_id, Reading.checkpoint_id.is_not(None), Reading.captured_at >= shift.starts_at - SLACK,
+        Reading.captured_at < shift.ends_at + SLACK))
+    return [engine.CleaningCheckInput(id=r.id, checkpoint_id=r.checkpoint_id, person_id=r.person_id, device_id=r.device_id,
+                                      captured_at=r.captured_at, received_at=r.received_at,
+                                      clock_offset_s=r.clock_offset_s, failed_items=(), photo_count=0) for r in rows]
+
+
 def _phones_that_matter(shift: Shift, on_shift: set[int], used: set[int]) -> list[Device]:
     """Phones that may hold this shift's records: those that sent some of them, and those of the people on the shift
     used lately (a spare phone left in a drawer for weeks does not keep misses provisional)."""
@@ -103,10 +116,14 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
         or_(PatrolPlan.shift_template_id == shift.template_id, PatrolPlan.shift_template_id.is_(None)))))
     cleaning = list(db.session.scalars(select(CleaningPlan).where(CleaningPlan.site_id == site_id, CleaningPlan.active)
                                        .options(selectinload(CleaningPlan.checkpoints))))
+    plant = list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id,
+                                                                     EquipmentRoundPlan.active)
+                                    .options(selectinload(EquipmentRoundPlan.checkpoints))))
     staff = {m.person_id for m in shift.members}
     on_shift = staff | ({shift.lead_id} if shift.lead_id else set())
     scans, checks = _scans(shift), _checks(shift)
-    devices = _phones_that_matter(shift, on_shift, {r.device_id for r in [*scans, *checks] if r.device_id})
+    readings = _readings(shift) if plant else []
+    devices = _phones_that_matter(shift, on_shift, {r.device_id for r in [*scans, *checks, *readings] if r.device_id})
     assessment = engine.assess(
         engine.ShiftInput(shift_id=shift.id, tz=shift.site.timezone, starts_at=shift.starts_at, ends_at=shift.ends_at,
                           lead_id=shift.lead_id, staff_ids=frozenset(staff), patrol=shift.template.patrol),
@@ -124,6 +141,9 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
         [engine.DeviceInput(device_id=d.id, person_id=d.person_id, last_sync_at=d.last_sync_at,
                             holds_nothing_before=d.holds_nothing_before) for d in devices],
         now, settings(),
+        reading_plans=[engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=tuple(c.id for c in p.checkpoints if c.active))
+                       for p in plant],
+        readings=readings,
     )
     person_ids = {g.person_id for g in assessment.gaps if g.person_id} | on_shift | {s.person_id for s in scans}
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))} if person_ids else {}

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from webapp import quality_demo
+from webapp import plant_demo, quality_demo
 from webapp.domain.timezones import shift_window, to_local
 from webapp.extensions import db
 from webapp.models import (
@@ -400,5 +400,6 @@ def build(now: datetime | None = None) -> list[tuple[str, str, str]]:
     for device in db.session.scalars(select(Device).where(Device.client_id.like("demo-%"))):
         device.last_sync_at = now  # the demo phones have sent everything they hold
     quality_demo.seed(company, sites, people, now)  # inspections, notices, violations, work orders (issue 10)
+    plant_demo.seed(company, sites, people, now)  # plant rooms: equipment, readings, maintenance (issue 20)
     db.session.commit()
     return [(login, password, role.value) for login, password, role, _name, _sites in ACCOUNTS]

@@ -157,6 +157,19 @@ DOMAIN_MESSAGES = {
     "order_same_assignee": _l("This engineer has the work order already: choose someone else."),
     "after_photo_required": _l("Add at least one photo of the finished work."),
     "order_too_many_photos": _l("At most %(count)s photos here."),
+    # plant rooms: readings and maintenance (webapp/equipment, webapp/domain/readings.py, maintenance.py)
+    "reading_item_unknown": _l("This reading item is not at the checkpoint scanned."),
+    "reading_not_a_number": _l("Not a number: %(value)s"),
+    "reading_bad_choice": _l("Choose running, stopped or fault, not %(value)s."),
+    "reading_required": _l("Write what you read."),
+    "reading_too_long": _l("At most %(max)s characters."),
+    "reading_evidence_missing": _l("An abnormal reading needs a note and a photo."),
+    "bad_reading_kind": _l("Not a kind of reading: %(value)s"),
+    "bad_bound": _l("The normal range must be an ordinary number."),
+    "range_on_non_number": _l("Only a number has a normal range, a unit or a meter."),
+    "low_above_high": _l("The normal range begins above its end."),
+    "bad_jump": _l("The largest rise is for a meter and must be above zero."),
+    "bad_cycle": _l("Not a maintenance cycle: %(value)s"),
     # scorecards and the quality board (webapp/scorecards)
     "bad_month": _l("Not a month: %(value)s (write it as 2026-11)"),
     # reports (webapp/reports)
@@ -285,6 +298,8 @@ GAP_MESSAGES: dict[str, object] = {  # a sentence, or a function choosing the pl
         p["count"], **p),
     "outside_radius": _l("%(checkpoint)s was scanned at %(at)s from %(distance_m)s m away (allowed %(radius_m)s m, accuracy ±%(accuracy_m)s m)."),
     "no_activity": _l("No scan at all from %(from)s to %(to)s (%(minutes)s min)."),
+    "reading_missed": _l("No readings at %(checkpoint)s in its %(opens)s–%(closes)s equipment round."),
+    "reading_late": _l("The equipment at %(checkpoint)s was read at %(at)s, %(minutes)s min after its window closed at %(closes)s."),
     "no_activity_ongoing": _l("No scan at all since %(from)s (%(minutes)s min so far)."),
 }
 

@@ -10,7 +10,7 @@ from webapp.api import schemas as s
 
 REF = "#/components/schemas/{model}"
 MODELS = [s.SyncBatch, s.SyncAnswer, s.PhotoUpload, s.PhotoAnswer, s.Me, s.CheckpointList, s.Health, s.Problem,
-          s.ScanEvent, s.CleaningCheckEvent, s.IncidentEvent, s.InspectionEvent]
+          s.ScanEvent, s.CleaningCheckEvent, s.IncidentEvent, s.InspectionEvent, s.ReadingEvent]
 
 
 def _json(model: str) -> dict:

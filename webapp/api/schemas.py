@@ -138,7 +138,23 @@ class InspectionEvent(EventBase):
     countersign_handover_id: Id | None = Field(None, description="A handover of this site that is countersigned.")
 
 
-Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent | InspectionEvent, Field(discriminator="type")]
+class ReadingEvent(EventBase):
+    """A value read off one reading item of the equipment at a plant room's checkpoint (设备抄表). An abnormal value
+    (outside the normal range, or 故障) carries a note and a photo and opens a work order; a meter reading the phone
+    questioned (below the last one, or a jump) carries the engineer's confirmation."""
+
+    type: Literal["reading"]
+    token: Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=64)]
+    item_id: Id
+    value: Annotated[str, Field(pattern=NO_NUL, min_length=1, max_length=500,
+                                description="A number as typed, running/stopped/fault, or text, by the item's kind.")]
+    note: Annotated[str, Field(pattern=NO_NUL, max_length=1000)] = ""
+    confirmed: bool = Field(False, description="The engineer confirmed a questioned meter reading.")
+    photo_ids: Annotated[list[UUID], Field(max_length=5)] = []
+
+
+Event = Annotated[ScanEvent | CleaningCheckEvent | IncidentEvent | InspectionEvent | ReadingEvent,
+                  Field(discriminator="type")]
 
 
 class QueueState(Strict):

@@ -18,7 +18,7 @@ from webapp.domain.timezones import to_local, zone
 KINDS = (
     "checkpoint_missed", "round_not_started", "round_incomplete", "round_late", "round_early", "out_of_order",
     "too_fast", "burst", "duplicate_scan", "photo_missing", "cleaning_missed", "cleaning_late", "cleaning_failed",
-    "not_on_shift", "clock_skew", "outside_radius", "no_activity",
+    "not_on_shift", "clock_skew", "outside_radius", "no_activity", "reading_missed", "reading_late",
 )
 
 SEVERITY = {
@@ -26,7 +26,7 @@ SEVERITY = {
     "checkpoint_missed": "medium", "round_incomplete": "medium", "round_late": "medium", "outside_radius": "medium",
     "cleaning_missed": "medium", "cleaning_failed": "medium", "not_on_shift": "medium",
     "round_early": "low", "out_of_order": "low", "duplicate_scan": "low", "photo_missing": "low",
-    "cleaning_late": "low", "clock_skew": "low",
+    "cleaning_late": "low", "clock_skew": "low", "reading_missed": "medium", "reading_late": "low",
 }
 
 # the stable codes of the one-line sentences; a gap's params fill the translated sentence of its code
@@ -34,7 +34,7 @@ EXPLANATIONS = (
     "checkpoint_missed", "round_not_started", "round_incomplete", "round_started_late", "round_started_early",
     "out_of_order", "too_fast", "burst", "duplicate_scan", "photo_missing_scan", "photo_missing_check",
     "cleaning_missed", "cleaning_late", "cleaning_failed", "not_on_shift", "clock_ahead", "clock_behind",
-    "outside_radius", "no_activity", "no_activity_ongoing",
+    "outside_radius", "no_activity", "no_activity_ongoing", "reading_missed", "reading_late",
 )
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -235,22 +235,33 @@ def assess(
     devices: Iterable[DeviceInput],
     now: datetime,
     settings: Settings = Settings(),
+    *,
+    reading_plans: Iterable[CleaningPlanInput] = (),
+    readings: Iterable[CleaningCheckInput] = (),
 ) -> Assessment:
-    """Compare a shift's due work with its records at `now`: rounds, cleaning checks and every gap."""
+    """Compare a shift's due work with its records at `now`: rounds, cleaning checks, equipment rounds, every gap.
+
+    Equipment rounds (设备巡检) are due like cleaning checks, at fixed times at their checkpoints; each reading taken
+    there is a record (failed_items and photo_count unused)."""
     ctx = _Context(shift, checkpoints, devices, now, settings)
     patrol = sorted(patrol_plans, key=lambda p: p.spec.plan_id)
     cleaning = sorted(cleaning_plans, key=lambda p: p.spec.plan_id)
     rounds = _rounds(ctx, patrol, routes)
     items = [(p.spec.plan_id, d, ctx.checkpoint(cp).id) for p in cleaning for d in ctx.dues(p.spec)
              for cp in dict.fromkeys(p.checkpoint_ids)]
-    ctx.set_horizon([r.due for r in rounds] + [d for _, d, _ in items],
-                    [p.spec.grace_minutes for p in patrol] + [p.spec.grace_minutes for p in cleaning])
+    plant = sorted(reading_plans, key=lambda p: p.spec.plan_id)
+    plant_items = [(p.spec.plan_id, d, ctx.checkpoint(cp).id) for p in plant for d in ctx.dues(p.spec)
+                   for cp in dict.fromkeys(p.checkpoint_ids)]
+    ctx.set_horizon([r.due for r in rounds] + [d for _, d, _ in items] + [d for _, d, _ in plant_items],
+                    [p.spec.grace_minutes for p in patrol] + [p.spec.grace_minutes for p in cleaning]
+                    + [p.spec.grace_minutes for p in plant])
     kept_scans = ctx.keep(scans)
     kept_checks = ctx.keep(checks)
 
     gaps: list[Gap] = []
     round_results = _assess_rounds(ctx, rounds, kept_scans, gaps)
     cleaning_results = _assess_cleaning(ctx, items, cleaning, kept_checks, gaps)
+    _assess_cleaning(ctx, plant_items, plant, ctx.keep(readings), gaps, kinds=("reading_missed", "reading_late"))
     gaps += _burst_gaps(ctx, kept_scans)
     gaps += _duplicate_gaps(ctx, kept_scans)
     gaps += _photo_gaps(ctx, kept_scans, kept_checks)
@@ -567,7 +578,8 @@ def _pace_gaps(ctx: _Context, r: _Round, window: dict) -> list[Gap]:
 # ---- cleaning ---------------------------------------------------------------------------------------------------
 
 def _assess_cleaning(ctx: _Context, items: list[tuple[int, Due, int]], plans: list[CleaningPlanInput],
-                     checks: list[CleaningCheckInput], gaps: list[Gap]) -> list[CleaningResult]:
+                     checks: list[CleaningCheckInput], gaps: list[Gap],
+                     kinds: tuple[str, str] = ("cleaning_missed", "cleaning_late")) -> list[CleaningResult]:
     grace = {p.spec.plan_id: p.spec.grace_minutes for p in plans}
     slots = [_Slot(cp, due.opens_at - timedelta(minutes=grace[plan_id]), due.late_after, (due.opens_at, plan_id), i)
              for i, (plan_id, due, cp) in enumerate(items)]
@@ -581,14 +593,17 @@ def _assess_cleaning(ctx: _Context, items: list[tuple[int, Due, int]], plans: li
         key = f"{plan_id}:{_stamp(due.opens_at)}:{cp}"
         params = {**ctx.place(cp), "opens": ctx.hhmm(due.opens_at), "closes": ctx.hhmm(due.closes_at),
                   "late_after": ctx.hhmm(due.late_after)}
+        missed, late = kinds
+        cleaning = missed == "cleaning_missed"  # an equipment round's record is a reading, not a cleaning check
         if state == "missed":
-            gaps.append(ctx.gap("cleaning_missed", key, due.opens_at, "cleaning_missed", params, checkpoint_id=cp,
+            gaps.append(ctx.gap(missed, key, due.opens_at, missed, params, checkpoint_id=cp,
                                 provisional=provisional, plan_id=plan_id))
         elif state == "late" and check is not None:
-            gaps.append(ctx.gap("cleaning_late", key, check.captured_at, "cleaning_late",
+            gaps.append(ctx.gap(late, key, check.captured_at, late,
                                 {**params, "at": ctx.hhmm(check.captured_at),
                                  "minutes": _minutes(check.captured_at - due.closes_at)},
-                                checkpoint_id=cp, person_id=check.person_id, plan_id=plan_id, check_ids=[check.id]))
+                                checkpoint_id=cp, person_id=check.person_id, plan_id=plan_id,
+                                check_ids=[check.id] if cleaning else []))
         results.append(CleaningResult(plan_id, cp, due, state, check.id if check else None,
                                       check.failed_items if check else (), provisional))
     for check in checks:

@@ -11,7 +11,7 @@ from webapp.access import OVERSIGHT, site_ids
 from webapp.api.schemas import PhotoUpload
 from webapp.domain.errors import DomainError
 from webapp.extensions import db
-from webapp.field import photos, queries, services
+from webapp.field import photos, queries, readings, services
 from webapp.field.forms import CleaningForm, IncidentForm
 from webapp.field.services import CLEANING_ROLES, Result
 from webapp.home.queries import RoundStatus, rounds_of
@@ -48,6 +48,13 @@ def wants_cleaning_form(person: Person, checkpoint: Checkpoint) -> bool:
     if not checkpoint.for_cleaning or person.role not in CLEANING_ROLES:
         return False
     return person.role == Role.CLEANER or not checkpoint.for_patrol or request.args.get("check") == "1"
+
+
+def wants_readings(person: Person, checkpoint: Checkpoint) -> bool:
+    """Engineers read the equipment at a plant room's label (抄表); others too when they ask for it (?readings=1)."""
+    if person.role != Role.ENGINEER and request.args.get("readings") != "1":
+        return False
+    return bool(readings.items_at({checkpoint.id}))
 
 
 def _send(person: Person, event: dict, device: str, now: datetime) -> Result:

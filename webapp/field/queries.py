@@ -15,6 +15,7 @@ from webapp.models import (
     Inspection,
     Person,
     Photo,
+    Reading,
     RetiredToken,
     Route,
     RouteStop,
@@ -23,7 +24,7 @@ from webapp.models import (
     Site,
 )
 
-RECORD_TYPES = (Scan, CleaningCheck, Incident, Inspection)
+RECORD_TYPES = (Scan, CleaningCheck, Incident, Inspection, Reading)
 
 
 def checkpoints_by_token(tokens: set[str]) -> dict[str, Checkpoint]:

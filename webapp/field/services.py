@@ -11,12 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.access import QUALITY
-from webapp.api.schemas import CleaningCheckEvent, Event, IncidentEvent, InspectionEvent, QueueState, ScanEvent
+from webapp.api.schemas import (
+    CleaningCheckEvent,
+    Event,
+    IncidentEvent,
+    InspectionEvent,
+    QueueState,
+    ReadingEvent,
+    ScanEvent,
+)
 from webapp.audit import record
 from webapp.domain.errors import DomainError
+from webapp.domain.readings import ReadingRule, evidence_missing, judge
 from webapp.domain.sync import clock_offset_s, corrected_instant, holds_nothing_before, is_skewed
 from webapp.extensions import db
 from webapp.field import queries
+from webapp.field import readings as plant
 from webapp.models import (
     Area,
     Checkpoint,
@@ -31,6 +41,8 @@ from webapp.models import (
     InspectionResult,
     Person,
     Photo,
+    Reading,
+    ReadingItem,
     Role,
     Scan,
     Severity,
@@ -85,6 +97,9 @@ class _Context:
     shifts: list[Shift]
     used: set[uuid.UUID] = field(default_factory=set)  # photos taken by an earlier event of this batch
     attach: list[tuple[object, str, list[tuple[Photo, str]]]] = field(default_factory=list)  # done once ids exist
+    items: dict[int, list[ReadingItem]] = field(default_factory=dict)  # reading items by the checkpoint they stand at
+    last_numbers: dict[int, float] = field(default_factory=dict)  # the latest number of each item, batch included
+    now: datetime | None = None
 
 
 def _first_error(error: ValidationError) -> str:
@@ -306,7 +321,34 @@ def _inspection(ctx: _Context, event: InspectionEvent) -> Inspection:
     return inspection
 
 
-BUILDERS = {"scan": _scan, "cleaning_check": _cleaning, "incident": _incident, "inspection": _inspection}
+def _reading(ctx: _Context, event: ReadingEvent) -> Reading:
+    checkpoint = _checkpoint(ctx, event.token)
+    item = next((i for i in ctx.items.get(checkpoint.id, []) if i.id == event.item_id), None)
+    if item is None:
+        raise Rejected("reading_item_unknown")
+    rule = ReadingRule(item.kind, item.low, item.high, item.meter, item.max_jump)
+    try:
+        number, text, verdict = judge(rule, event.value, ctx.last_numbers.get(item.id))
+    except DomainError as error:
+        raise Rejected(f"reading_{error.code}", **error.params) from None
+    if {"note", "photo"} & set(evidence_missing(verdict, event.note, len(event.photo_ids), event.confirmed)):
+        raise Rejected("reading_evidence_missing")
+    reading = Reading(item_id=item.id, equipment_id=item.equipment_id, checkpoint_id=checkpoint.id, value_number=number,
+                      value_text=text, out_of_range=verdict.out_of_range, below_last=verdict.below_last,
+                      jump=verdict.jump, confirmed=event.confirmed, note=event.note)
+    _stamp(ctx, reading, event, checkpoint.site_id)
+    photos = _photos(ctx, event.photo_ids)
+    db.session.add(reading)
+    if number is not None:
+        ctx.last_numbers[item.id] = number
+    if verdict.abnormal:  # 报修 raised at once, linked to the reading
+        plant.raise_work(reading, item, ctx.person, ctx.now or reading.captured_at)
+    ctx.attach.append((reading, "reading_id", [(photo, "evidence") for photo in photos]))
+    return reading
+
+
+BUILDERS = {"scan": _scan, "cleaning_check": _cleaning, "incident": _incident, "inspection": _inspection,
+            "reading": _reading}
 
 
 def _context(person: Person, site_ids: set[int], device: Device, offset: float, sent_at: datetime, events: list) -> _Context:
@@ -314,11 +356,15 @@ def _context(person: Person, site_ids: set[int], device: Device, offset: float, 
     photo_ids = {p for e in events for p in getattr(e, "photo_ids", [])} | {p.id for e in events for p in getattr(e, "photos", [])}
     photo_ids |= {p for e in events for a in getattr(e, "answers", []) for p in a.photo_ids}  # an inspection's, per item
     times = [corrected_instant(e.device_time, offset) for e in events]
+    checkpoints = queries.checkpoints_by_token(tokens)
+    items = plant.items_at({checkpoints[e.token].id for e in events
+                                        if e.type == "reading" and e.token in checkpoints})
     return _Context(
         person=person, site_ids=site_ids, device=device, offset_s=offset, sent_at=sent_at,
-        checkpoints=queries.checkpoints_by_token(tokens), retired=queries.retired_tokens(tokens),
+        checkpoints=checkpoints, retired=queries.retired_tokens(tokens),
         photos=queries.photos_by_uuid(photo_ids, person.id),
         shifts=queries.shifts_between(site_ids, min(times), max(times)) if times else [],
+        items=items, last_numbers=plant.last_numbers({i.id for found in items.values() for i in found}),
     )
 
 
@@ -330,6 +376,7 @@ def _ingest_once(person, site_ids, device_id, sent_at, raw_events, now, skew_lim
     device.holds_nothing_before = holds_nothing_before(now, offset, queue.waiting if queue else None,
                                                        queue.oldest_waiting if queue else None, device.holds_nothing_before)
     ctx = _context(person, site_ids, device, offset, sent_at, valid)
+    ctx.now = now
     known = queries.existing_uuids({e.client_uuid for e in valid})
     results = []
     for event, failure in parsed:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp import clock
 from webapp.access import ALL_ROLES, OVERSIGHT, allow, site_ids
 from webapp.domain.errors import DomainError
-from webapp.field import flows, forms, queries
+from webapp.field import flows, forms, queries, readings
 from webapp.field.scan_map import scan_maps
 from webapp.field.services import CLEANING_ROLES, Rejected
 from webapp.i18n import domain_message
@@ -36,6 +36,8 @@ def open_label(token: str):
         return refused(error)
     if flows.wants_cleaning_form(current_user, checkpoint):
         return render("field/check.html", checkpoint=checkpoint, form=forms.CleaningForm.blank(checkpoint))
+    if flows.wants_readings(current_user, checkpoint):
+        return redirect(url_for("equipment.readings", token=token))
     return _scan(token, "qr")
 
 
@@ -55,7 +57,8 @@ def scan_done(scan_id: int):
         abort(404)
     off_shift = scan.shift is not None and not queries.person_on(scan.shift, scan.person)
     return render("field/scan_done.html", "field/_scan_confirmation.html", scan=scan,
-                  progress=flows.progress_of(scan, clock.now()), off_shift=off_shift)
+                  progress=flows.progress_of(scan, clock.now()), off_shift=off_shift,
+                  has_readings=bool(readings.items_at({scan.checkpoint_id})))
 
 
 @bp.route("/scan/map")

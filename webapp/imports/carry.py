@@ -13,19 +13,19 @@ class Expired(ValueError):
     """The carried table is too old, was changed, or was meant for another site or person."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)  # compresses the JSON when that is shorter
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)  # compresses the JSON when that is shorter
 
 
-def seal(table: list[list[str]], filename: str, site_id: int, person_id: int) -> str:
+def seal(table: list[list[str]], filename: str, site_id: int, person_id: int, salt: str = SALT) -> str:
     """A signed, compressed copy of the table, bound to the site and the person who previewed it."""
-    return _serializer().dumps({"site": site_id, "person": person_id, "file": filename, "table": table})
+    return _serializer(salt).dumps({"site": site_id, "person": person_id, "file": filename, "table": table})
 
 
-def unseal(token: str, site_id: int, person_id: int) -> tuple[list[list[str]], str]:
+def unseal(token: str, site_id: int, person_id: int, salt: str = SALT) -> tuple[list[list[str]], str]:
     """The table and file name back, if the signature holds, it is fresh, and it is for this site and person."""
     try:
-        data = _serializer().loads(token, max_age=MAX_AGE_S)
+        data = _serializer(salt).loads(token, max_age=MAX_AGE_S)
     except BadSignature:
         raise Expired() from None
     if not isinstance(data, dict) or data.get("site") != site_id or data.get("person") != person_id:

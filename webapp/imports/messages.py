@@ -17,6 +17,12 @@ COLUMNS = {
     "lng": _l("Longitude"),
     "radius_m": _l("Radius (m)"),
     "checklist": _l("Checklist"),
+    # equipment (webapp/imports/equipment.py)
+    "kind": _l("Kind"),
+    "location": _l("Location"),
+    "make": _l("Make and model"),
+    "installed_on": _l("Installed on"),
+    "contractor": _l("Maintenance contractor"),
 }
 
 PROBLEMS = {
@@ -38,6 +44,10 @@ PROBLEMS = {
     "radius_without_position": _l("a radius needs a position (latitude and longitude)."),
     "too_many_items": _l("at most %(max)s checklist items."),
     "item_too_long": _l("a checklist item may have at most %(max)s characters."),
+    "equipment_code_exists": _l("%(value)s is already the code of a piece of equipment of this site."),
+    "bad_equipment_kind": _l("unknown kind %(value)s: write water pump, transformer, fire pump, lift … (水泵, 变压器, 消防泵, 电梯 …)."),
+    "unknown_checkpoint": _l("no checkpoint of this site has the code %(value)s."),
+    "bad_date": _l("not a date: %(value)s (write it as 2019-06-01)."),
 }
 
 REFUSALS = {

@@ -1,6 +1,16 @@
 """SQLAlchemy 2 typed models, split by area."""
 from webapp.models.alerts import Alert, AlertDelivery, AlertPersonSetting, AlertSiteSetting, CheckIn, PushSubscription
 from webapp.models.base import Base, UTCDateTime, new_token, utcnow
+from webapp.models.equipment import (
+    EQUIPMENT_KINDS,
+    Equipment,
+    EquipmentRoundCheckpoint,
+    EquipmentRoundPlan,
+    MaintenanceRecord,
+    MaintenanceTask,
+    Reading,
+    ReadingItem,
+)
 from webapp.models.field import (
     CleaningCheck,
     CleaningResult,
@@ -45,6 +55,7 @@ from webapp.models.trust import AuditEntry, GapAction, Handover, HandoverAddendu
 
 __all__ = [
     "Alert", "AlertDelivery", "AlertPersonSetting", "AlertSiteSetting", "CheckIn", "PushSubscription",
+    "EQUIPMENT_KINDS", "Equipment", "EquipmentRoundCheckpoint", "EquipmentRoundPlan", "MaintenanceRecord", "MaintenanceTask", "Reading", "ReadingItem",
     "GeneratedReport", "PersonSession",
     "DEPARTMENTS", "TEMPLATE_AREA_KINDS", "Countersignature", "Inspection", "InspectionItem", "InspectionPlan",
     "InspectionResult", "InspectionTemplate", "QualityStep", "RectificationNotice", "ViolationTicket", "WorkOrder",

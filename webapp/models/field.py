@@ -157,9 +157,12 @@ class Photo(FieldRecord, Base):
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("rectification_notice.id"), index=True)
     violation_id: Mapped[int | None] = mapped_column(ForeignKey("violation_ticket.id"), index=True)
     work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"), index=True)
+    reading_id: Mapped[int | None] = mapped_column(ForeignKey("reading.id"), index=True)  # an abnormal reading's
+    maintenance_record_id: Mapped[int | None] = mapped_column(ForeignKey("maintenance_record.id"), index=True)
 
     @property
     def attached(self) -> bool:
         """Whether the photo already belongs to a record (a photo is evidence for one record only)."""
         return any((self.scan_id, self.cleaning_check_id, self.incident_id, self.inspection_result_id, self.notice_id,
-                    self.violation_id, self.work_order_id))
+                    self.violation_id, self.work_order_id, self.reading_id,
+                    self.maintenance_record_id))

@@ -15,7 +15,8 @@ MAX_PHOTOS = 5
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 INCIDENT_DEPARTMENT = {"cleanliness": "environment", "security": "security", "fire_safety": "security",
                        "leak": "engineering", "damage": "engineering", "other": "environment"}
-GAP_DEPARTMENT = {"cleaning_missed": "environment", "cleaning_late": "environment", "cleaning_failed": "environment"}
+GAP_DEPARTMENT = {"cleaning_missed": "environment", "cleaning_late": "environment", "cleaning_failed": "environment",
+                  "reading_missed": "engineering", "reading_late": "engineering"}
 
 
 def files(uploads, name: str) -> list[bytes]:

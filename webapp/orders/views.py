@@ -12,11 +12,13 @@ from webapp.access import REPAIRS, allow, site_ids
 from webapp.auth.services import safe_next
 from webapp.domain.errors import DomainError
 from webapp.domain.lifecycles import CATEGORIES, ORDER_STATES
+from webapp.equipment import queries as equipment_queries
+from webapp.equipment.labels import plant_label
 from webapp.extensions import db
 from webapp.field import flows
 from webapp.field.queries import site_checkpoints
 from webapp.i18n import domain_message, label_of, site_time
-from webapp.models import WorkOrder
+from webapp.models import Role, WorkOrder
 from webapp.orders import queries, rules, services
 from webapp.orders.forms import OrderForm, StepForm
 from webapp.rendering import render
@@ -31,7 +33,9 @@ REFUSED = {"order_step_refused": 403, "order_not_assignee": 403, "action_not_all
 def mine():
     """What waits on me: orders assigned to me or to take, calls to make back, what I raised; my notices too."""
     now = clock.now()
-    return render("orders/mine.html", mine=queries.mine(current_user, now), now=now, rules=rules)
+    maintenance = equipment_queries.due_for(site_ids(current_user), now) if current_user.role == Role.ENGINEER else []
+    return render("orders/mine.html", mine=queries.mine(current_user, now), now=now, rules=rules,
+                  maintenance=maintenance, plant_label=plant_label)
 
 
 @bp.route("/orders")

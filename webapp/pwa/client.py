@@ -42,6 +42,7 @@ def _words() -> dict[str, str]:
         "nfc_write_failed": _("The tag could not be written. Try again, or use another tag."),
         "code_offline": _("No signal: a typed code can only be checked online. Scan the QR label or tap the NFC tag instead."),
         "saved_here": _("Saved on this phone. It is sent as soon as there is signal."),
+        "reading": _("Equipment reading"),
         "scanned_at": _("Scanned at %(time)s.", time="{time}"),
         "back_home": _("Back to my page"),
         # a scan's confirmation worked out on the phone (static/js/confirmation.js), as the label page words it

@@ -20,6 +20,7 @@ GAP_KINDS = {
     "cleaning_late": _l("Cleaning check late"), "cleaning_failed": _l("Cleaning check failed"),
     "not_on_shift": _l("Someone not on the shift"), "clock_skew": _l("Phone clock off"),
     "outside_radius": _l("Scanned away from the checkpoint"), "no_activity": _l("No activity"), "all": _l("All gaps"),
+    "reading_missed": _l("Equipment readings missed"), "reading_late": _l("Equipment readings late"),
 }
 
 STANDINGS = {"unexplained": _l("Unexplained"), "explained": _l("Explained or acknowledged"), "accepted": _l("Accepted")}

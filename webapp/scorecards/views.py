@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 
 from webapp import clock
 from webapp.access import ALL_ROLES, OVERSIGHT, QUALITY, allow, site_ids, visible_sites
+from webapp.equipment import queries as equipment_queries
 from webapp.models import Site
 from webapp.rendering import render
 from webapp.scorecards import export, months, queries
@@ -53,8 +54,9 @@ def _site(site_id: int) -> Site:
 def board(site_id: int):
     """Inspections kept or missed this week and last, overdue notices, re-checks, contested tickets, late orders, scores."""
     b = queries.board(_site(site_id), clock.now())
+    maintenance = [(task, st) for task, st in equipment_queries.due_for({site_id}, b.now) if st.state == "overdue"]
     return render("scorecards/board.html", fragment="scorecards/_board.html", b=b,
-                  can_see_scorecards=current_user.role in QUALITY)
+                  can_see_scorecards=current_user.role in QUALITY, overdue_maintenance=maintenance)
 
 
 def _month(site: Site):

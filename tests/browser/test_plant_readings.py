@@ -1,0 +1,99 @@
+"""An engineer reads a pump room on a phone (390 × 844, Chinese) without signal: the pressure typed out of its band is
+flagged at once and wants a note and a photo, a meter below its last reading is questioned, and the readings reach the
+server through the offline queue once signal is back, where the abnormal one has opened a work order."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from PIL import Image
+from sqlalchemy import select
+
+from tests import clock
+from tests.browser.conftest import Tab
+from webapp.extensions import db
+from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Site, WorkOrder
+
+
+def _pump_room(live_server) -> tuple[str, dict[str, int]]:
+    """A pump at one of the demo site's checkpoints, with a pressure and a meter read 12345 kWh before."""
+    with live_server.app.app_context():
+        site = db.session.scalar(select(Site).where(Site.code == "CHG"))
+        checkpoint = db.session.scalar(select(Checkpoint).where(Checkpoint.site_id == site.id).order_by(Checkpoint.id))
+        pump = Equipment(site_id=site.id, checkpoint_id=checkpoint.id, code="PUMP-BT", name="浏览器测试水泵", kind="pump")
+        db.session.add(pump)
+        db.session.flush()
+        pressure = ReadingItem(equipment_id=pump.id, position=0, name="出口压力", unit="MPa", low=0.3, high=0.6)
+        meter = ReadingItem(equipment_id=pump.id, position=1, name="电表读数", unit="kWh", low=0, meter=True, max_jump=500)
+        db.session.add_all([pressure, meter])
+        db.session.flush()
+        engineer = db.session.scalar(select(Person).where(Person.login == "engineer"))
+        before = clock.now() - timedelta(days=1)
+        db.session.add(Reading(client_uuid=uuid4(), site_id=site.id, person_id=engineer.id, device_time=before,
+                               captured_at=before, item_id=meter.id, equipment_id=pump.id, value_number=12345,
+                               value_text="12345"))
+        db.session.commit()
+        found = checkpoint.token, {"pressure": pressure.id, "meter": meter.id}
+        db.session.remove()
+    return found
+
+
+def _queued(tab: Tab) -> list[dict]:
+    return tab.page.evaluate("""async () => (await RoundsQueue.all()).filter((r) => r.kind === 'reading').map((r) => ({
+        client_uuid: r.client_uuid, state: r.state, event: r.event, photos: r.photos.length}))""")
+
+
+def test_an_engineer_reads_a_pump_room_offline_and_the_abnormal_pressure_opens_a_work_order(tab, live_server, tmp_path,
+                                                                                             shots):
+    token, items = _pump_room(live_server)
+    page = tab.page
+    tab.goto("/login")
+    tab.sign_in("engineer", "Rounds-engineer-1")
+    tab.goto(f"/s/{token}")  # the label opened by the camera: an engineer is taken to the readings
+    page.wait_for_selector("form[data-readings]")
+    page.wait_for_function("() => window.Rounds && window.RoundsQueue")
+    tab.assert_no_horizontal_scroll()
+    assert page.get_attribute(f"input[name='value-{items['pressure']}']", "inputmode") == "decimal"  # numeric keypad
+
+    page.context.set_offline(True)  # in the basement: no signal
+    pressure = page.locator(f"[data-reading='{items['pressure']}']")
+    pressure.locator("input[inputmode=decimal]").fill("0.72")
+    page.wait_for_selector(f"[data-reading='{items['pressure']}'][data-state=abnormal]")
+    assert pressure.locator("[data-abnormal]").is_visible()
+    page.click("form[data-readings] button[type=submit]")
+    page.wait_for_selector("[data-readings-error]")
+    assert "异常读数需要备注和照片" in page.inner_text("[data-readings-error]")
+    pressure.locator("input[name^=note]").fill("出口阀门异响")
+    photo = tmp_path / "gauge.jpg"
+    Image.new("RGB", (1200, 900), (90, 100, 120)).save(photo, "JPEG", quality=80)
+    pressure.locator("input[type=file]").set_input_files(str(photo))
+    page.locator(f"input[name='value-{items['meter']}']").fill("12000")
+    page.click("form[data-readings] button[type=submit]")
+    page.wait_for_selector(f"[data-reading='{items['meter']}'][data-state=questioned]")
+    assert "确认" in page.inner_text("[data-readings-error]")
+    page.locator(f"[data-reading='{items['meter']}'] [data-question] input[type=checkbox]").check()
+    page.screenshot(path=str(shots / "plant-readings-form.png"), full_page=True)
+    page.click("form[data-readings] button[type=submit]")
+    page.wait_for_selector("[data-readings-saved='2']")
+
+    queued = _queued(tab)
+    assert sorted((r["event"]["item_id"], r["event"]["value"], r["photos"]) for r in queued) == [
+        (items["pressure"], "0.72", 1), (items["meter"], "12000", 0)]
+    assert all(r["state"] == "pending" for r in queued)
+
+    page.context.set_offline(False)  # signal again: the queue sends the photo, then the events
+    deadline = time.monotonic() + 30
+    while not all(r["state"] == "sent" for r in _queued(tab)):  # the queue's own state, polled
+        assert time.monotonic() < deadline, _queued(tab)
+        time.sleep(0.2)
+    pressure_uuid = next(r["client_uuid"] for r in queued if r["event"]["item_id"] == items["pressure"])
+    with live_server.app.app_context():
+        reading = db.session.scalar(select(Reading).where(Reading.client_uuid == UUID(pressure_uuid)))
+        assert reading.out_of_range and reading.note == "出口阀门异响"
+        order = db.session.get(WorkOrder, reading.work_order_id)
+        assert order is not None and "浏览器测试水泵" in order.description
+        meter = db.session.scalar(select(Reading).where(Reading.item_id == items["meter"], Reading.value_number == 12000))
+        assert meter.confirmed and not meter.out_of_range
+        db.session.remove()
+    assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
