@@ -45,8 +45,9 @@ def summarize(facts: list[ReadingFact], start: datetime, end: datetime, now: dat
     abnormal = [f for f in kept if f.out_of_range]
     orders = [f for f in abnormal if f.order_id is not None]
     fixed = [f for f in orders if f.order_done_at is not None and f.order_done_at <= now]
-    hours = [(f.order_done_at - f.order_raised_at).total_seconds() / 3600 for f in fixed if f.order_raised_at]
+    hours = [(done - raised).total_seconds() / 3600 for f in fixed
+             if (done := f.order_done_at) is not None and (raised := f.order_raised_at) is not None]
     return PlantSummary(readings=len(kept), abnormal=tuple(f.id for f in abnormal),
-                        orders=tuple(dict.fromkeys(f.order_id for f in orders)), fixed=len(fixed),
-                        still_open=tuple(f.order_id for f in orders if f not in fixed),
+                        orders=tuple(dict.fromkeys(o for f in orders if (o := f.order_id) is not None)), fixed=len(fixed),
+                        still_open=tuple(o for f in orders if f not in fixed and (o := f.order_id) is not None),
                         mean_fix_hours=round(sum(hours) / len(hours), 1) if hours else None)
