@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.alerts.things import CLOSES, DAY, patrolled_shift, wants_email
 from tests.conftest import csrf_from, sign_in
+from tests.equipment.plant import PumpRoom, reading_event
+from tests.field.helpers import Phone, jpeg
 from webapp.alerts import services
+from webapp.alerts.messages import title
+from webapp.alerts.queries import params
 from webapp.extensions import db
-from webapp.models import Alert, AlertDelivery, AuditEntry
+from webapp.models import Alert, AlertDelivery, AuditEntry, Reading
 
 
 def _deliveries():
@@ -106,3 +111,22 @@ def test_a_serious_incident_alerts_and_a_shift_without_lead_starts_with_the_supe
     alert = db.session.get(Alert, raised[0])
     assert (alert.kind, alert.level, alert.start_level) == ("incident", 1, 1)
     assert _deliveries() == [("supervisor", "email", 1)]
+
+
+def test_an_abnormal_plant_room_reading_alerts_once_with_its_value(world, app):
+    room = PumpRoom(world)
+    wants_email(world, "supervisor")
+    phone = Phone(app, "engineer")
+    photo = phone.upload(jpeg(), token=room.token, device_time=phone.clock().isoformat()).get_json()["client_uuid"]
+    normal = reading_event(room.token, room.pressure, "0.45", phone.clock() - timedelta(minutes=5))
+    high = reading_event(room.token, room.pressure, "0.72", phone.clock(), note="出口阀门异响", photo_ids=[photo])
+    assert [r["status"] for r in phone.sync([normal, high]).get_json()["results"]] == ["created", "created"]
+    raised = services.evaluate(phone.clock() + timedelta(minutes=1))
+    alerts = [db.session.get(Alert, a) for a in raised]
+    assert [(a.kind, a.severity) for a in alerts] == [("reading_abnormal", "high")]  # the normal one raises nothing
+    reading = db.session.scalar(select(Reading).where(Reading.out_of_range.is_(True)))
+    assert params(alerts[0])["work_order_id"] == reading.work_order_id is not None
+    assert _deliveries() == [("supervisor", "email", 1)]  # no shift running: the supervisor first
+    with app.test_request_context(), force_locale("zh"):
+        assert title(alerts[0]) == "读数异常：1号生活水泵，出口压力 0.72 MPa"
+    assert services.evaluate(phone.clock() + timedelta(minutes=2)) == []  # the same reading never alerts twice

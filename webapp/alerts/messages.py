@@ -35,6 +35,10 @@ def title(alert: Alert) -> str:
         return gettext("A rectification notice is past its deadline")
     if alert.kind == "order_overdue":
         return gettext("A work order is past its deadline")
+    if alert.kind == "reading_abnormal":
+        value = "" if p.get("value") is None else f"{p['value']:g} {p.get('unit', '')}".strip()
+        return gettext("Abnormal reading: %(equipment)s, %(item)s %(value)s",
+                       equipment=p.get("equipment", ""), item=p.get("item", ""), value=value)
     if alert.kind == "clock_skew":
         return ngettext("A phone's clock is %(num)d minute off", "A phone's clock is %(num)d minutes off", p.get("minutes", 0))
     return alert.kind

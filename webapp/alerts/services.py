@@ -26,6 +26,7 @@ from webapp.models import (
     Incident,
     Person,
     PushSubscription,
+    Reading,
     RectificationNotice,
     Scan,
     Shift,
@@ -92,6 +93,11 @@ def _drafts(sites: dict[int, Site], settings: dict, now: datetime):
         d = rules.incident(i.site_id, i.id, i.severity.value, i.captured_at, i.person_id)
         if d is not None:
             yield d, i.site_id
+    for g in db.session.scalars(select(Reading).where(Reading.site_id.in_(sites), Reading.captured_at >= since,
+                                                      Reading.out_of_range.is_(True))
+                                .options(selectinload(Reading.equipment), selectinload(Reading.item))):
+        yield rules.reading_abnormal(g.site_id, g.id, g.captured_at, g.equipment.name, g.item.name, g.value_number,
+                                     g.item.unit or "", g.person_id, g.work_order_id), g.site_id
     for h in db.session.scalars(select(Handover).where(Handover.site_id.in_(sites), Handover.state == HandoverState.SIGNED,
                                                        Handover.signed_out_at >= since)):
         d = rules.handover_waiting(h.site_id, h.id, h.signed_out_at, now, rules_of(settings.get(h.site_id)))
