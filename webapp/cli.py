@@ -28,9 +28,10 @@ def demo_command():
 def backup_command(dest: Path):
     """Back up the database and the photos into the new directory DEST, while the app keeps running."""
     from webapp.ops import backup
+    from webapp.photos import photo_store
 
     try:
-        manifest = backup.backup(db.engine.url, Path(current_app.config["PHOTO_ROOT"]), dest)
+        manifest = backup.backup(db.engine.url, photo_store(), dest)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup written to {dest}: {sum(manifest.tables.values())} rows in {len(manifest.tables)} tables, "
@@ -48,11 +49,12 @@ def backup_command(dest: Path):
 def restore_command(src: Path, force: bool):
     """Restore the backup SRC into the configured database and photo store (stop the app first)."""
     from webapp.ops import backup
+    from webapp.photos import photo_store
 
     url = db.engine.url
     db.engine.dispose()  # our own connections must not hold the file or the tables being replaced
     try:
-        manifest = backup.restore(src, url, Path(current_app.config["PHOTO_ROOT"]), force=force)
+        manifest = backup.restore(src, url, photo_store(), force=force)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored the backup of {manifest.created_at}: {sum(manifest.tables.values())} rows, "
