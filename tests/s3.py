@@ -1,6 +1,7 @@
 """A real S3 server for tests: moto in server mode on a free loopback port (no mock of boto3)."""
 from __future__ import annotations
 
+import logging
 import socket
 import uuid
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ def start() -> S3Server:
     """Start moto's S3 server in a thread of this process, with one empty bucket."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

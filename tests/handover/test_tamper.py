@@ -225,3 +225,16 @@ def test_the_client_portal_witnesses_the_head_it_saw_and_prints_it(world, app):
     doc = pypdfium2.PdfDocument(answer.data)
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r", "").replace("\n", "")
     assert "#3" in text and records[2].sha256 in text  # the head of the chain when printed
+
+
+def test_a_photo_the_store_has_lost_is_named(world, app):
+    _shifts, _records, ev = _sealed_site(world, app)
+    store = photo_store().objects
+    key = PhotoStore.key(ev["photo_sha"])
+    original = store.get(key)
+    try:
+        store.delete(key)
+        _page, output, code = _verify(world, app)
+        assert code == 1 and "photo_missing" in output
+    finally:
+        store.put(key, original)
