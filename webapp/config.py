@@ -34,6 +34,8 @@ def load(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (1 behind nginx; 0: none)
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh"),
