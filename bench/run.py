@@ -23,6 +23,7 @@ BENCHES = [
     ("photos.py", "Photos: a 12-megapixel JPEG", 120),
     ("phone_pages.py", "Phone pages: weight and Lighthouse", 600),
     ("reports.py", "Service report: a month of one site with 90 days × 20 sites", 600),
+    ("topology.py", "Through nginx: photo uploads to S3 against local disk, sync with two app servers against one", 600),
 ]
 
 

@@ -8,8 +8,6 @@ reason. Every wait has a deadline.
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,12 +23,11 @@ from flask_migrate import upgrade
 from tests import clock
 from tests.conftest import World, make_app
 from tests.faults.conftest import SECRET_KEY, Gunicorn, Scratch, _postgres_down_reason, admin, free_port
+from tests.topology.nginx import NGINX, env_example, nginx_conf
 from webapp.db_setup import MIGRATIONS
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS_URL = os.environ.get("ROUNDS_TOPOLOGY_REDIS", "redis://127.0.0.1:6379/5")
 LOGIN_LIMIT = 8  # sign-in attempts per minute, per address and per login: counted in Redis, whichever server answers
 START_TIMEOUT_S = 20
@@ -48,13 +45,6 @@ def _wait(check, what: str, log: Path | None = None, timeout_s: float = START_TI
             tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
             raise RuntimeError(f"{what} never came up\n{tail}")
         time.sleep(0.1)
-
-
-def env_example() -> dict[str, str]:
-    """deploy/rounds.env.example as a dict (the names every process of the topology is given)."""
-    pairs = (line.split("=", 1) for line in (DEPLOY / "rounds.env.example").read_text().splitlines()
-             if line.strip() and not line.startswith("#"))
-    return {name.strip(): value.strip() for name, value in pairs}
 
 
 @dataclass
@@ -109,35 +99,6 @@ def _redis_down_reason() -> str | None:
     except redis.RedisError as error:
         return f"no Redis answers at {REDIS_URL}: {error}"
     return None
-
-
-def _nginx_conf(app_ports: list[int], listen: int, work: Path) -> Path:
-    """deploy/nginx/rounds.conf with this run's ports, inside a main configuration that runs from `work`."""
-    site = (DEPLOY / "nginx" / "rounds.conf").read_text()
-    site = site.replace("127.0.0.1:8001", f"127.0.0.1:{app_ports[0]}").replace("127.0.0.1:8002", f"127.0.0.1:{app_ports[1]}")
-    site, n = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", site)
-    assert n == 1, "deploy/nginx/rounds.conf no longer has `listen 80;`"
-    (work / "rounds.conf").write_text(site)
-    for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (work / temp).mkdir(exist_ok=True)
-    main = work / "nginx.conf"
-    main.write_text(f"""{'user root;' if os.geteuid() == 0 else ''}
-daemon off;
-worker_processes 2;
-pid {work}/nginx.pid;
-error_log {work}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {work}/access.log;
-    client_body_temp_path {work}/body;
-    proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi;
-    scgi_temp_path {work}/scgi;
-    include {work}/rounds.conf;
-}}
-""")
-    return main
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +164,7 @@ def topology(tmp_path_factory):
         processes.append(worker)
 
         listen = free_port()
-        conf = _nginx_conf([a.port for a in apps], listen, work)
+        conf = nginx_conf([a.port for a in apps], listen, work)
         nginx = Process("nginx", [NGINX, "-c", str(conf), "-p", str(work)], dict(os.environ), work / "nginx.log")
         nginx.start()
         processes.append(nginx)
