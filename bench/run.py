@@ -24,6 +24,7 @@ BENCHES = [
     ("phone_pages.py", "Phone pages: weight and Lighthouse", 600),
     ("reports.py", "Service report: a month of one site with 90 days × 20 sites", 600),
     ("alerts.py", "Alert latency: window close to delivery attempt with 500 sites", 900),
+    ("topology.py", "Through nginx: photo uploads to S3 against local disk, sync with two app servers against one", 600),
 ]
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
-from tests import clock
+from tests import clock, s3
 from tests.clock import FIXED_NOW  # noqa: F401 (tests import it from here)
 from webapp import create_app
 from webapp.db_setup import MIGRATIONS
@@ -45,7 +45,7 @@ from webapp.models import (
     Site,
     WorkOrder,
 )
-from webapp.photos import PhotoLimits, PhotoStore, process
+from webapp.photos import PhotoLimits, photo_store, process
 
 PASSWORD = "correct horse 7"
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")  # cheap for tests; people get scrypt
@@ -113,6 +113,30 @@ def report_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("reports")
     os.environ["REPORT_ROOT"] = str(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, in a thread of the test process on a free loopback port, started on first use."""
+    server = s3.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def storage_backend(request, photo_root, report_root) -> str:
+    """ROUNDS_TEST_STORAGE=s3 sends every test's photos and reports to moto's S3 server instead of a directory."""
+    if os.environ.get("ROUNDS_TEST_STORAGE", "local") != "s3":
+        yield "local"
+        return
+    saved = {name: os.environ.get(name) for name in s3.S3Server("", "").settings()}
+    os.environ.update(request.getfixturevalue("s3_server").settings())
+    yield "s3"
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -247,7 +271,7 @@ class World:
         """A real photo, processed and stored like an upload, taken `at` (default: the run's clock, tests/clock.py)."""
         processed = process(tiny_jpeg(), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
                             watermark=[site.name], font_path=current_app.config["PHOTO_FONT"])
-        PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
+        photo_store().put(processed)
         now = at or clock.now()
         photo = Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=person.id, device_time=now, captured_at=now,
                       received_at=now, sha256=processed.sha256, content_type="image/jpeg", width=processed.width,

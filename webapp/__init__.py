@@ -67,4 +67,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     static_files.init_app(app)
     cli.init_app(app)
+    if app.config["PROXY_HOPS"]:  # behind nginx: the client's address (rate limits, logs) and scheme come from it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

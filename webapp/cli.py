@@ -1,4 +1,5 @@
-"""Flask commands: `flask demo` builds the demo company; `flask backup` and `flask restore` keep the records safe."""
+"""Flask commands: `flask demo` builds the demo company; `flask backup` and `flask restore` keep the records safe;
+`flask storage copy` moves photos and reports to the object store."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,9 +29,10 @@ def demo_command():
 def backup_command(dest: Path):
     """Back up the database and the photos into the new directory DEST, while the app keeps running."""
     from webapp.ops import backup
+    from webapp.photos import photo_store
 
     try:
-        manifest = backup.backup(db.engine.url, Path(current_app.config["PHOTO_ROOT"]), dest)
+        manifest = backup.backup(db.engine.url, photo_store(), dest)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup written to {dest}: {sum(manifest.tables.values())} rows in {len(manifest.tables)} tables, "
@@ -48,15 +50,61 @@ def backup_command(dest: Path):
 def restore_command(src: Path, force: bool):
     """Restore the backup SRC into the configured database and photo store (stop the app first)."""
     from webapp.ops import backup
+    from webapp.photos import photo_store
 
     url = db.engine.url
     db.engine.dispose()  # our own connections must not hold the file or the tables being replaced
     try:
-        manifest = backup.restore(src, url, Path(current_app.config["PHOTO_ROOT"]), force=force)
+        manifest = backup.restore(src, url, photo_store(), force=force)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored the backup of {manifest.created_at}: {sum(manifest.tables.values())} rows, "
                f"{manifest.photos} photos, schema {manifest.schema_revision}.")
+
+
+@click.group("storage")
+def storage_group():
+    """Photos and report files in the object store."""
+
+
+@storage_group.command("copy")
+@click.option("--to", "to", type=click.Choice(["s3", "local"]), required=True,
+              help="s3: from PHOTO_ROOT and REPORT_ROOT to the S3_* bucket; local: back again.")
+@with_appcontext
+def storage_copy_command(to: str):
+    """Copy every photo and report file to the other store, checking each SHA-256; safe to run again or resume."""
+    from webapp import storage
+    from webapp.ops.storage_copy import copy_all
+
+    config = current_app.config
+    try:
+        source = {area: storage.build(config, area, "local" if to == "s3" else "s3") for area in storage.AREAS}
+        target = {area: storage.build(config, area, to) for area in storage.AREAS}
+    except RuntimeError as error:  # e.g. no S3_BUCKET
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Copying {source['photos'].describe()} and {source['reports'].describe()} "
+               f"to {target['photos'].describe()} and {target['reports'].describe()}")
+    seen = [0]
+
+    def step(_area: str, _outcome: str) -> None:
+        seen[0] += 1
+        if seen[0] % 500 == 0:
+            click.echo(f"  {seen[0]} objects checked")
+
+    try:
+        done = copy_all(source, target, step)
+    except storage.StorageUnavailable as error:
+        raise click.ClickException(f"{error}; run the copy again when the store is back (it resumes)") from None
+    click.echo(f"Copied {done.copied} objects ({done.bytes_copied} bytes); {done.present} were there already.")
+    for key in done.damaged:
+        click.echo(f"DAMAGED (content does not match its SHA-256, not copied): {key}", err=True)
+    for key in done.missing:
+        click.echo(f"MISSING (named by a row, not in the target): {key}", err=True)
+    for key in done.unnamed:
+        click.echo(f"skipped (not named by a SHA-256): {key}", err=True)
+    if not done.ok:
+        raise SystemExit(1)
+    click.echo(f"All photos and report files are in the target. Set STORAGE_BACKEND={to} and restart the app.")
 
 
 def _print_verification(site, report) -> None:
@@ -101,3 +149,4 @@ def init_app(app) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(verify_chain_command)
+    app.cli.add_command(storage_group)

@@ -34,6 +34,8 @@ def load(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (1 behind nginx; 0: none)
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "zh"),
@@ -69,6 +71,17 @@ def load(instance_path: str) -> dict:
         "ALERT_VAPID_PUBLIC_KEY": os.environ.get("ALERT_VAPID_PUBLIC_KEY", ""),
         "ALERT_VAPID_SUBJECT": os.environ.get("ALERT_VAPID_SUBJECT", "mailto:alerts@localhost"),
         "REPORT_ROOT": os.environ.get("REPORT_ROOT", str(Path(instance_path) / "reports")),
+        # photos and report files: "local" (PHOTO_ROOT, REPORT_ROOT) or "s3", any S3-compatible store (AWS S3, 阿里云 OSS,
+        # 腾讯云 COS, MinIO): one private bucket, objects under <S3_PREFIX>photos/ and <S3_PREFIX>reports/
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local").strip().lower(),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
+        "S3_PREFIX": os.environ.get("S3_PREFIX", ""),
+        "S3_REGION": os.environ.get("S3_REGION", ""),
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "S3_ADDRESSING_STYLE": os.environ.get("S3_ADDRESSING_STYLE", "path"),  # "path", "virtual" (OSS, COS) or "auto"
+        "S3_TIMEOUT_S": float(os.environ.get("S3_TIMEOUT_S", "5")),
         # the handover chain's anchors outside the database: the Ed25519 sealing key (never in the database or a backup)
         # and the append-only file of witnessed chain heads
         "SEAL_KEY": os.environ.get("SEAL_KEY", ""),
@@ -81,3 +94,9 @@ def check(config: dict) -> None:
     """Refuse settings that must never reach production."""
     if config["ROUNDS_ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("SECRET_KEY must be set in production (ROUNDS_ENV=production)")
+    if config["STORAGE_BACKEND"] not in {"local", "s3"}:
+        raise RuntimeError(f"STORAGE_BACKEND must be 'local' or 's3', not {config['STORAGE_BACKEND']!r}")
+    if config["STORAGE_BACKEND"] == "s3" and not config["S3_BUCKET"]:
+        raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a service other than AWS)")
+    if config["S3_ADDRESSING_STYLE"] not in {"path", "virtual", "auto"}:
+        raise RuntimeError("S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto'")

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from webapp.domain.errors import DomainError
 from webapp.extensions import db, login_manager
 from webapp.i18n import domain_message
+from webapp.storage import StorageUnavailable
 
 DATABASE_RETRY_AFTER_S = 10  # a restart or fail-over of the database takes seconds; phones back off further on their own
 
@@ -86,6 +87,16 @@ def init_app(app) -> None:
         message = _("The database cannot be reached for a moment. Nothing of this request was saved; "
                     "it will be accepted when you send it again shortly.")
         response, status = refuse(503, "database_unavailable", message)
+        return response, status, {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error: StorageUnavailable):
+        """The object store is out of reach: nothing of this request was committed; the phone keeps it and retries."""
+        current_app.logger.warning("storage unavailable: %s", error)
+        db.session.rollback()
+        message = _("Photos and files cannot be stored or read for a moment. Nothing of this request was saved; "
+                    "it will be accepted when you send it again shortly.")
+        response, status = refuse(503, "storage_unavailable", message)
         return response, status, {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
 
     @app.errorhandler(500)

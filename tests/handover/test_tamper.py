@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from tests.handover.test_lifecycle import DAY, _client, _close, _post, _setup, _text, signature
 from webapp.extensions import db
 from webapp.models import GapAction, Handover, HandoverAddendum, Incident, IncidentKind, Photo, Scan, Severity
+from webapp.photos import PhotoStore, photo_store
 
 
 def _sealed_site(world, app):
@@ -124,15 +125,16 @@ def test_a_swapped_signature_image_is_named(world, app):
 
 def test_photo_bytes_replaced_on_disk_are_named(world, app):
     _shifts, _records, ev = _sealed_site(world, app)
-    path = Path(app.config["PHOTO_ROOT"]) / ev["photo_sha"][:2] / f"{ev['photo_sha']}.jpg"
-    original = path.read_bytes()
+    store = photo_store().objects
+    key = PhotoStore.key(ev["photo_sha"])
+    original = store.get(key)
     try:
-        path.write_bytes(original[:-10] + b"0123456789")
+        store.put(key, original[:-10] + b"0123456789")
         page, output, code = _verify(world, app)
         assert code == 1 and f"照片 #{ev['photo']}" in page and "照片内容与其 SHA-256 不符" in page
         assert "photo_bytes" in output
     finally:
-        path.write_bytes(original)
+        store.put(key, original)
 
 
 def test_an_edited_or_removed_addendum_is_named(world, app):
@@ -223,3 +225,16 @@ def test_the_client_portal_witnesses_the_head_it_saw_and_prints_it(world, app):
     doc = pypdfium2.PdfDocument(answer.data)
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r", "").replace("\n", "")
     assert "#3" in text and records[2].sha256 in text  # the head of the chain when printed
+
+
+def test_a_photo_the_store_has_lost_is_named(world, app):
+    _shifts, _records, ev = _sealed_site(world, app)
+    store = photo_store().objects
+    key = PhotoStore.key(ev["photo_sha"])
+    original = store.get(key)
+    try:
+        store.delete(key)
+        _page, output, code = _verify(world, app)
+        assert code == 1 and "photo_missing" in output
+    finally:
+        store.put(key, original)

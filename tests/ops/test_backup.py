@@ -23,6 +23,7 @@ from webapp.field import services
 from webapp.models import Company, Person, Photo, Scan
 from webapp.ops.backup import MANIFEST, BackupError, Manifest, backup, restore, table_counts
 from webapp.photos import PhotoStore
+from webapp.storage import LocalStore
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -139,13 +140,13 @@ class Guard(threading.Thread):
             return list(self.committed)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _local(root: Path) -> PhotoStore:
+    return PhotoStore(LocalStore(root))
 
 
 def test_a_backup_taken_while_a_guard_keeps_syncing_restores_everything_committed_before_it(scratch, tmp_path):
     live_photos, dest = tmp_path / "live-photos", tmp_path / "backup"
-    app = make_app(scratch.url, PHOTO_ROOT=str(live_photos))
+    app = make_app(scratch.url, PHOTO_ROOT=str(live_photos), STORAGE_BACKEND="local")
     with app.app_context():
         world = World()
         for _ in range(2):
@@ -163,7 +164,7 @@ def test_a_backup_taken_while_a_guard_keeps_syncing_restores_everything_committe
                 after_snapshot.append(len(guard.snapshot()))
                 guard.wait_for(after_snapshot[0] + 3)  # the guard goes on writing, photos included
 
-        manifest = backup(scratch.url, live_photos, dest, progress=progress)
+        manifest = backup(scratch.url, _local(live_photos), dest, progress=progress)
     finally:
         guard.stopping.set()
         guard.join(20)
@@ -179,21 +180,21 @@ def test_a_backup_taken_while_a_guard_keeps_syncing_restores_everything_committe
         scratch.drop()  # the server lost the database: restore into a new, empty one
         scratch.create()
         restored_url, restored_photos = scratch.url, tmp_path / "restored-photos"
-    assert restore(dest, restored_url, restored_photos) == Manifest.load(dest / MANIFEST)
+    assert restore(dest, restored_url, _local(restored_photos)) == Manifest.load(dest / MANIFEST)
 
     assert table_counts(restored_url) == manifest.tables  # the manifest describes exactly what was restored
     assert manifest.missing_photos == [] and manifest.damaged_photos == []
-    restored = make_app(restored_url, PHOTO_ROOT=str(restored_photos))
+    restored = make_app(restored_url, PHOTO_ROOT=str(restored_photos), STORAGE_BACKEND="local")
     with restored.app_context():
         scans = set(db.session.scalars(select(Scan.client_uuid)))
         photos = {p.client_uuid: p.sha256 for p in db.session.scalars(select(Photo))}
         assert {key for kind, key in before if kind == "scan"} <= scans
         assert {key for kind, key in before if kind == "photo"} <= set(photos)
         assert not {key for _kind, key in written_later} & (scans | set(photos)), "the snapshot is one instant"
-        store = PhotoStore(restored_photos)
+        store = _local(restored_photos)
         for sha in photos.values():
-            assert store.path(sha).is_file() and _sha256(store.path(sha)) == sha
-            assert store.path(sha, thumb=True).is_file()
+            assert hashlib.sha256(store.get(sha)).hexdigest() == sha
+            assert store.objects.exists(store.key(sha, thumb=True))
         assert manifest.photos == len(set(photos.values()))
         assert manifest.schema_revision == db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
         db.engine.dispose()
@@ -203,7 +204,7 @@ def test_a_backup_taken_while_a_guard_keeps_syncing_restores_everything_committe
 def small(tmp_path):
     """A SQLite company with two photos, and the app that runs it."""
     made = Scratch("sqlite", tmp_path)
-    app = make_app(made.url, PHOTO_ROOT=str(tmp_path / "photos"))
+    app = make_app(made.url, PHOTO_ROOT=str(tmp_path / "photos"), STORAGE_BACKEND="local")
     with app.app_context():
         world = World()
         guard = Guard(app, world.people["guard"].id, world.site_a.id, world.checkpoint_a.token)
@@ -229,7 +230,7 @@ def test_the_commands_back_up_refuse_to_overwrite_and_restore_only_over_an_empty
     refused = runner.invoke(args=["restore", str(dest)])
     assert refused.exit_code == 1 and "--force" in refused.output
     with pytest.raises(BackupError, match="not a complete Rounds backup"):
-        restore(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "elsewhere")
+        restore(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"], _local(tmp_path / "elsewhere"))
 
     with app.app_context():
         db.session.execute(text("DELETE FROM scan"))
@@ -246,10 +247,10 @@ def test_the_commands_back_up_refuse_to_overwrite_and_restore_only_over_an_empty
 
 def test_a_damaged_photo_in_the_store_is_named_in_the_manifest_and_not_copied(small, tmp_path):
     app, shas = small
-    broken = PhotoStore(Path(app.config["PHOTO_ROOT"])).path(shas[0])
+    broken = Path(app.config["PHOTO_ROOT"]) / PhotoStore.key(shas[0])
     broken.write_bytes(b"not the photo any more")
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b")])
     assert result.exit_code == 1 and "damaged: 1" in result.output
     manifest = Manifest.load(tmp_path / "b" / MANIFEST)
     assert manifest.damaged_photos == [shas[0]] and manifest.photos == 1
-    assert not PhotoStore(tmp_path / "b" / "photos").path(shas[0]).exists()
+    assert not _local(tmp_path / "b" / "photos").exists(shas[0])

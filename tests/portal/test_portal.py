@@ -13,7 +13,7 @@ from tests.conftest import csrf_from, sign_in
 from tests.handover.test_lifecycle import _close, _setup
 from webapp.extensions import db
 from webapp.models import AuditEntry, Company, GeneratedReport, Handover, Incident, IncidentKind, Severity
-from webapp.reports.jobs import file_path
+from webapp.reports.jobs import keep_file
 
 UTC = timezone.utc
 
@@ -137,9 +137,7 @@ def test_only_released_reports_are_listed_and_downloadable(world, app):
     pdf = b"%PDF-1.4 the October report"
     released.pdf_sha256 = draft.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     db.session.commit()
-    stored = file_path(released, "pdf")
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    stored.write_bytes(pdf)
+    keep_file(pdf, "pdf")
     download = client.get(f"/portal/sites/{world.site_a.id}/reports/{released.id}.pdf")
     assert download.status_code == 200 and download.data == pdf and download.mimetype == "application/pdf"
     assert client.get(f"/portal/sites/{world.site_a.id}/reports/{draft.id}.pdf").status_code == 404

@@ -60,7 +60,7 @@ def test_the_schedule_makes_each_report_once_and_builds_it(app, world):
     reports = db.session.scalars(select(GeneratedReport).order_by(GeneratedReport.site_id)).all()
     assert {(r.kind, r.period_start, r.period_end, r.requested_by_id) for r in reports} == \
         {("weekly_inspection", date(2026, 11, 16), date(2026, 11, 23), None)}
-    assert all(r.state == "ready" and jobs.file_path(r, "pdf").is_file() for r in reports)
+    assert all(r.state == "ready" and jobs.file_bytes(r, "pdf").startswith(b"%PDF") for r in reports)
 
 
 # ---- a build, end to end ---------------------------------------------------------------------------------------------
@@ -80,8 +80,8 @@ def test_a_manager_generates_a_report_and_gets_its_pdf_and_spreadsheet(app, worl
     report = db.session.scalar(select(GeneratedReport))
     assert (report.kind, report.period_start, report.period_end) == ("weekly_inspection", date(2026, 11, 16), date(2026, 11, 23))
     assert (report.state, report.progress, report.error, report.requested_by_id) == ("ready", 100, "", world.people["manager"].id)
-    assert report.finished_at is not None and jobs.file_path(report, "pdf").is_file()
-    assert jobs.file_path(report, "xlsx").is_file()
+    assert report.finished_at is not None and jobs.file_bytes(report, "pdf").startswith(b"%PDF")
+    assert jobs.file_bytes(report, "xlsx").startswith(b"PK")
     page = client.get(f"/sites/{world.site_a.id}/generated-reports").get_data(as_text=True)
     assert "每周巡检报告" in page and "2026/11/16 – 2026/11/22" in page and "manager 名字" in page and "发布给客户" in page
     assert "hx-trigger" not in page  # nothing is being built: no polling
@@ -108,9 +108,9 @@ def test_the_meeting_pack_is_built_through_the_same_job(app, world):
                  {"kind": "meeting_pack", "date": "2026-11-01"}).status_code == 303
     report = db.session.scalar(select(GeneratedReport))
     assert (report.state, report.period_start, report.period_end) == ("ready", date(2026, 11, 1), date(2026, 12, 1))
-    doc = pypdfium2.PdfDocument(jobs.file_path(report, "pdf").read_bytes())
+    doc = pypdfium2.PdfDocument(jobs.file_bytes(report, "pdf"))
     assert "A 小区" in doc[0].get_textpage().get_text_range()
-    rows = list(load_workbook(jobs.file_path(report, "xlsx")).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(jobs.file_bytes(report, "xlsx"))).active.iter_rows(values_only=True))
     total = next(r for r in rows if r[0] == "全部部门")
     assert total[5:7] == (1, 5)  # one ticket, five points (the security guard's)
     security = next(r for r in rows if r[0] == "治安")

@@ -6,7 +6,6 @@ import io
 import re
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -19,7 +18,7 @@ from webapp.demo import build
 from webapp.domain.scorecards import month_bounds
 from webapp.extensions import db
 from webapp.models import CleaningCheck, Incident, Inspection, Photo, Site, WorkOrder
-from webapp.photos import PhotoLimits, PhotoStore, process
+from webapp.photos import PhotoLimits, photo_store, process
 
 MONTH = "period=month&date=2026-11-01"
 
@@ -181,7 +180,7 @@ def test_the_pdf_carries_the_chosen_number_of_watermarked_evidence_photos(app, d
                                   .order_by(Incident.captured_at.desc())).first()
     processed = process(tiny_jpeg((320, 240)), limits=PhotoLimits(max_bytes=10_000_000, max_pixels=10_000_000),
                         watermark=[site.name, "证据"], font_path=current_app.config["PHOTO_FONT"])
-    PhotoStore(Path(current_app.config["PHOTO_ROOT"])).put(processed)
+    photo_store().put(processed)
     db.session.add(Photo(client_uuid=uuid.uuid4(), site_id=site.id, person_id=incident.person_id,
                          device_time=incident.captured_at, captured_at=incident.captured_at, received_at=incident.captured_at,
                          sha256=processed.sha256, content_type="image/jpeg", width=processed.width, height=processed.height,

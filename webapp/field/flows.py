@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from pathlib import Path
+from io import BytesIO
 
-from flask import abort, after_this_request, current_app, request
+from flask import abort, after_this_request, current_app, request, send_file
 
 from webapp.access import OVERSIGHT, site_ids
 from webapp.api.schemas import PhotoUpload
@@ -17,6 +17,7 @@ from webapp.field.services import CLEANING_ROLES, Result
 from webapp.home.queries import RoundStatus, rounds_of
 from webapp.i18n import domain_message
 from webapp.models import Checkpoint, Person, Photo, Role, Scan
+from webapp.photos import photo_store
 
 DEVICE_COOKIE = "rounds_device"
 
@@ -135,6 +136,14 @@ def photo_for(person: Person, photo_id: int) -> Photo:
     return found
 
 
-def photo_path(photo: Photo, thumb: bool) -> Path:
-    """Where a photo's file is."""
-    return photos.photo_store().path(photo.sha256, thumb=thumb)
+def photo_response(photo: Photo, thumb: bool):
+    """A photo's bytes streamed from the store, for someone the caller has already let see it (never a public URL)."""
+    try:
+        data = photo_store().get(photo.sha256, thumb=thumb)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(BytesIO(data), mimetype="image/jpeg", max_age=86400, conditional=True,
+                         etag=photo.sha256 + (".thumb" if thumb else ""))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response

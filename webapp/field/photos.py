@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,12 +16,7 @@ from webapp.extensions import db
 from webapp.field import queries
 from webapp.field.services import Rejected, checkpoint_for, device_for, site_of
 from webapp.models import Checkpoint, Person, Photo, Site
-from webapp.photos import PhotoLimits, PhotoStore, ProcessedPhoto, finish, open_photo
-
-
-def photo_store() -> PhotoStore:
-    """Where photos live on disk."""
-    return PhotoStore(Path(current_app.config["PHOTO_ROOT"]))
+from webapp.photos import PhotoLimits, ProcessedPhoto, finish, open_photo, photo_store
 
 
 @dataclass
@@ -70,14 +64,14 @@ def prepare(person: Person, person_sites: set[int], form: PhotoUpload, data: byt
 
 
 def keep(person: Person, prepared: Prepared, *, now: datetime) -> tuple[Photo, bool]:
-    """Write a prepared photo to disk and its row to the database; a client id sent before answers the stored one."""
+    """Write a prepared photo to the store, then its row to the database; a client id sent before answers the stored one."""
     form = prepared.form
     existing = queries.photo_by_uuid(form.client_uuid)
     if existing is not None:
         if existing.person_id != person.id:
             raise Rejected("photo_uuid_taken")
         return existing, False
-    photo_store().put(prepared.processed)  # content-addressed: a retry rewrites the same file
+    photo_store().put(prepared.processed)  # before the row commits; content-addressed: a retry rewrites the same object
     device = device_for(person, form.device_id, now)
     processed = prepared.processed
     photo = Photo(client_uuid=form.client_uuid, site_id=prepared.site.id, person_id=person.id, device_id=device.id,

@@ -1,7 +1,7 @@
 """Phone pages for the field: a label's URL records a scan or opens the cleaning check; incidents; photos."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -153,8 +153,5 @@ def photo(photo_id: int):
     """A stored photo, only for people who work at its site."""
     found = flows.photo_for(current_user, photo_id)
     thumb = request.endpoint == "field.photo_thumb"
-    response = send_file(flows.photo_path(found, thumb), mimetype="image/jpeg", max_age=86400, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return flows.photo_response(found, thumb)
 

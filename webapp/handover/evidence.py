@@ -6,9 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +15,7 @@ from webapp.domain.evidence import Evidence
 from webapp.domain.handover import image_digest
 from webapp.extensions import db
 from webapp.models import CleaningCheck, GapAction, Handover, Incident, Photo, Scan
-from webapp.photos.storage import PhotoStore
+from webapp.photos import photo_store
 
 FIELD = ("client_uuid", "site_id", "person_id", "device_id", "shift_id", "device_time", "clock_offset_s", "captured_at",
          "received_at")
@@ -103,16 +101,17 @@ def gather(shift_id: int, handover: Handover, scan_ids: set[int], check_ids: set
 
 def photo_bytes_problems(photos: dict[str, str]) -> dict[str, str]:
     """The photos whose stored file is missing or whose bytes no longer hash to the SHA-256 they are stored under."""
-    store = PhotoStore(Path(current_app.config["PHOTO_ROOT"]))
+    store = photo_store()
     problems = {}
     for key, sha in sorted(photos.items()):
         try:
-            path = store.path(sha)
+            data = store.get(sha)
         except ValueError:
             problems[key] = "photo_bytes"
             continue
-        if not path.is_file():
+        except FileNotFoundError:
             problems[key] = "photo_missing"
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            continue
+        if hashlib.sha256(data).hexdigest() != sha:
             problems[key] = "photo_bytes"
     return problems

@@ -3,12 +3,12 @@
 A backup is a directory: the database (`rounds.sqlite3`, or `rounds.dump` in pg_dump's custom format),
 `photos/` laid out like the photo store, and `manifest.json` (when, rows per table, photos, schema revision).
 The database is copied first, from one consistent snapshot, while the app keeps writing; the photos its
-rows name are copied after. Photos are content-addressed and written to disk before their row is committed,
-so every photo row of the snapshot already has its file, and a file never changes once written.
+rows name are copied after, from the photo store (a directory or an S3 bucket, webapp.storage). Photos are
+content-addressed and written to the store before their row is committed, so every photo row of the snapshot
+already has its object, and an object never changes once written.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,14 +24,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 
-from webapp.photos.storage import PhotoStore, fsync_directory
+from webapp.photos.storage import PhotoStore
+from webapp.storage import LocalStore, copy_verified, fsync_directory
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "rounds.sqlite3"
 POSTGRES_FILE = "rounds.dump"
 PHOTOS = "photos"
 FORMAT = 1
-_CHUNK = 1024 * 1024
 
 Progress = Callable[[str], None]
 
@@ -75,7 +75,7 @@ class Manifest:
 
 # --- backup ---------------------------------------------------------------------------------------------------
 
-def backup(database_url: str | URL, photo_root: Path, dest: Path, *, progress: Progress | None = None) -> Manifest:
+def backup(database_url: str | URL, photos: PhotoStore, dest: Path, *, progress: Progress | None = None) -> Manifest:
     """Back up the database and the photos its rows name into the new directory `dest`; never overwrite a backup."""
     url, dest, step = make_url(database_url), Path(dest), progress or (lambda _event: None)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
@@ -92,7 +92,7 @@ def backup(database_url: str | URL, photo_root: Path, dest: Path, *, progress: P
             raise BackupError(f"cannot back up a {url.get_backend_name()} database")
         step("database")
         manifest = Manifest(created_at=created_at, database=url.get_backend_name(), schema_revision=revision, tables=tables)
-        copy_photos(Path(photo_root), work / PHOTOS, shas, manifest, step)
+        copy_photos(photos, PhotoStore(LocalStore(work / PHOTOS)), shas, manifest, step)
         manifest.finished_at = _utc_now()
         manifest.save(work / MANIFEST)
         fsync_directory(work)
@@ -144,61 +144,31 @@ def _postgres_dump(url: URL, target: Path) -> tuple[dict[str, int], str | None, 
     return tables, revision, shas
 
 
-def copy_photos(source_root: Path, target_root: Path, shas: Iterable[str], manifest: Manifest,
+def copy_photos(source: PhotoStore, target: PhotoStore, shas: Iterable[str], manifest: Manifest,
                 step: Progress = lambda _event: None) -> None:
-    """Copy each named photo (verified against its hash) and its thumbnail; skip files the target already has."""
-    source, target = PhotoStore(source_root), PhotoStore(target_root)
+    """Copy each named photo (verified against its hash) and its thumbnail; skip objects the target already has."""
     for sha in sorted(shas):
         try:
-            original = source.path(sha)
+            key = PhotoStore.key(sha)
         except ValueError:
             manifest.damaged_photos.append(sha)
             continue
-        if not original.is_file():
-            manifest.missing_photos.append(sha)
-            continue
-        if not _copy_verified(original, target.path(sha), sha):
-            manifest.damaged_photos.append(sha)
+        outcome, size = copy_verified(source.objects, target.objects, key, sha)
+        if outcome in ("missing", "damaged"):
+            (manifest.missing_photos if outcome == "missing" else manifest.damaged_photos).append(sha)
             continue
         manifest.photos += 1
-        manifest.photo_bytes += original.stat().st_size
-        thumb = source.path(sha, thumb=True)
-        if thumb.is_file():
-            _copy_verified(thumb, target.path(sha, thumb=True), None)
+        manifest.photo_bytes += size
+        if copy_verified(source.objects, target.objects, PhotoStore.key(sha, thumb=True), None)[0] != "missing":
             manifest.thumbnails += 1
         step("photo")
 
 
-def _copy_verified(source: Path, target: Path, sha: str | None) -> bool:
-    """Copy a file atomically, hashing it on the way; False (and nothing written) when it does not match `sha`."""
-    if target.is_file() and (sha is None or _sha256(target) == sha):
-        return sha is None or _sha256(source) == sha  # already there: content-addressed files never change
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    digest = hashlib.sha256()
-    try:
-        with open(source, "rb") as src, os.fdopen(handle, "wb") as dst:
-            while chunk := src.read(_CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        if sha is not None and digest.hexdigest() != sha:
-            Path(temporary).unlink()
-            return False
-        os.chmod(temporary, 0o640)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
-
-
 # --- restore --------------------------------------------------------------------------------------------------
 
-def restore(source: Path, database_url: str | URL, photo_root: Path, *, force: bool = False,
+def restore(source: Path, database_url: str | URL, photos: PhotoStore, *, force: bool = False,
             progress: Progress | None = None) -> Manifest:
-    """Restore a backup into the database and photo store; refuse a database that holds data unless forced."""
+    """Restore a backup into the database and photo store (a directory or a bucket); refuse a database that holds data unless forced."""
     url, source, step = make_url(database_url), Path(source), progress or (lambda _event: None)
     manifest = Manifest.load(source / MANIFEST)
     kind = url.get_backend_name()
@@ -206,9 +176,9 @@ def restore(source: Path, database_url: str | URL, photo_root: Path, *, force: b
         raise BackupError(f"this is a backup of a {manifest.database} database; the target is {kind}")
     if not force and not database_is_empty(url):
         raise BackupError("the target database already holds data; restore over it with --force")
-    shas = {p.name[:-4] for p in (source / PHOTOS).glob("??/*.jpg") if not p.name.endswith(".thumb.jpg")}
+    copies = PhotoStore(LocalStore(source / PHOTOS))
     copied = Manifest(created_at=manifest.created_at, database=kind, schema_revision=None, tables={})
-    copy_photos(source / PHOTOS, Path(photo_root), shas, copied, step)  # photos first: no row ever lacks its file
+    copy_photos(copies, photos, copies.shas(), copied, step)  # photos first: no row ever lacks its file
     if copied.damaged_photos or copied.photos != manifest.photos:
         raise BackupError(f"the backup's photos are damaged or missing: {sorted(copied.damaged_photos)[:5]}")
     if kind == "sqlite":
@@ -343,14 +313,6 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_durably(path: Path, data: bytes) -> None:

@@ -1,4 +1,4 @@
-"""Field photos: verify, clean, scale and watermark what phones send; store it under its content hash."""
+"""Field photos: verify, clean, scale and watermark what phones send; store it in the object store under its content hash."""
 from webapp.photos.processing import (
     ERROR_CODES,
     OpenedPhoto,
@@ -9,7 +9,7 @@ from webapp.photos.processing import (
     open_photo,
     process,
 )
-from webapp.photos.storage import PhotoStore
+from webapp.photos.storage import PhotoStore, photo_store
 
 __all__ = ["ERROR_CODES", "OpenedPhoto", "PhotoError", "PhotoLimits", "PhotoStore", "ProcessedPhoto", "finish", "open_photo",
-           "process"]
+           "photo_store", "process"]

@@ -11,13 +11,13 @@ from webapp import clock
 from webapp.access import allow, visible_sites
 from webapp.assessments import picture
 from webapp.board.queries import shift_to_show
-from webapp.field.flows import photo_path
+from webapp.field.flows import photo_response
 from webapp.handover import content, verification
 from webapp.handover.queries import handover_of
 from webapp.models import Role
 from webapp.portal import queries, services
 from webapp.rendering import render
-from webapp.reports.jobs import file_path
+from webapp.reports.jobs import file_bytes
 from webapp.spreadsheets import without_names
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -62,16 +62,13 @@ def report_file(site_id: int, report_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     try:
-        path = file_path(report, fmt)
-    except LookupError:  # released without this file: nothing to send
-        abort(404)
-    if not path.exists():
+        data = file_bytes(report, fmt)
+    except (LookupError, FileNotFoundError):  # released without this file, or the store lost it: nothing to send
         abort(404)
     name = f"{report.site.code}-{report.kind}-{report.period_start}.{fmt}"
     if fmt == "xlsx" and not current_user.company.clients_see_staff_names:  # the PDF names no one; the sheets do
-        data = without_names(path.read_bytes(), queries.staff_names(current_user.company_id))
-        return send_file(BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
-    return send_file(path, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
+        data = without_names(data, queries.staff_names(current_user.company_id))
+    return send_file(BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
 
 
 @bp.route("/sites/<int:site_id>/chain")
@@ -87,10 +84,7 @@ def chain_check(site_id: int):
 @allow(Role.CLIENT)
 def photo(photo_id: int):
     """An incident's evidence photo at one of the client's sites (no other photo is shown)."""
-    response = send_file(photo_path(queries.evidence_photo(current_user, photo_id), True), mimetype="image/jpeg",
-                         max_age=86400, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(queries.evidence_photo(current_user, photo_id), True)
 
 
 @bp.route("/settings", methods=["POST"])

@@ -18,7 +18,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from webapp import ROOT, clock
+from webapp import ROOT, clock, storage
 from webapp import config as settings
 from webapp.domain import reports as rules
 from webapp.domain.report_schedule import Due, due_reports
@@ -77,24 +77,29 @@ def worker_command(workers: int) -> None:
 
 # ---- files -----------------------------------------------------------------------------------------------------------
 
-def file_path(report: GeneratedReport, fmt: str) -> Path:
-    """Where a built report's PDF or XLSX is kept (by content hash, under REPORT_ROOT in the instance folder)."""
+def file_key(digest: str, fmt: str) -> str:
+    """The object key of a report file: named by its content hash, in the reports' store."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    return f"{digest[:2]}/{digest}.{fmt}"
+
+
+def file_bytes(report: GeneratedReport, fmt: str) -> bytes:
+    """A built report's PDF or XLSX; LookupError when it has none, FileNotFoundError when the store lost it."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     digest = report.pdf_sha256 if fmt == "pdf" else report.xlsx_sha256
     if not digest:
         raise LookupError(f"report {report.id} has no {fmt} yet")
-    return Path(current_app.config["REPORT_ROOT"]) / digest[:2] / f"{digest}.{fmt}"
+    return storage.store("reports").get(file_key(digest, fmt))
 
 
-def _keep(data: bytes, fmt: str) -> str:
+def keep_file(data: bytes, fmt: str) -> str:
+    """Write a report file to the store (before the row naming it commits); its SHA-256."""
     digest = hashlib.sha256(data).hexdigest()
-    path = Path(current_app.config["REPORT_ROOT"]) / digest[:2] / f"{digest}.{fmt}"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{fmt}.part")
-        partial.write_bytes(data)
-        partial.replace(path)
+    reports = storage.store("reports")
+    if not reports.exists(file_key(digest, fmt)):
+        reports.put(file_key(digest, fmt), data)
     return digest
 
 
@@ -148,7 +153,7 @@ def _run(report_id: int) -> None:
     db.session.commit()
     try:
         pdf_bytes, xlsx_bytes = _render(report)
-        report.pdf_sha256, report.xlsx_sha256 = _keep(pdf_bytes, "pdf"), _keep(xlsx_bytes, "xlsx")
+        report.pdf_sha256, report.xlsx_sha256 = keep_file(pdf_bytes, "pdf"), keep_file(xlsx_bytes, "xlsx")
         report.state, report.progress, report.finished_at = "ready", 100, clock.now()
         db.session.commit()
     except Exception as error:  # noqa: BLE001 (whatever went wrong is kept on the report)

@@ -6,9 +6,8 @@ and the labels are set in the same embedded Noto CJK font as the text.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from io import BytesIO
 
-from flask import current_app
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -17,7 +16,7 @@ from webapp.domain.reports import Report
 from webapp.fonts import cjk_face_index
 from webapp.i18n import date_span, label_of, period_label, site_time, zone_name
 from webapp.models import Photo
-from webapp.photos import PhotoStore
+from webapp.photos import photo_store
 from webapp.reports.labels import FIGURES, GAP_KINDS, HANDOVER, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
 
@@ -206,21 +205,28 @@ def _charts(pdf: FPDF, charts: list[dict], section: str) -> None:
             _chart(pdf, chart)
 
 
+def _photo_bytes(sha: str) -> bytes | None:
+    """A photo from the store, or None when the store has lost it (the report goes on without it)."""
+    try:
+        return photo_store().get(sha)
+    except FileNotFoundError:
+        return None
+
+
 def _photos(pdf: FPDF, photos: list[Photo], tz: str) -> None:
-    store = PhotoStore(Path(current_app.config["PHOTO_ROOT"]))
-    found = [(p, store.path(p.sha256)) for p in photos if store.exists(p.sha256)]
+    found = [(p, data) for p in photos if (data := _photo_bytes(p.sha256)) is not None]
     if not found:
         return
     _sub(pdf, _("Evidence photos"))
     size = 56.0
     x0, y0 = _room(pdf, size + 10)
-    for i, (photo, path) in enumerate(found):
+    for i, (photo, data) in enumerate(found):
         col = i % 3
         if col == 0 and i:
             x0, y0 = _room(pdf, size + 10) if pdf.get_y() + size + 10 > pdf.h - pdf.b_margin else (pdf.l_margin, pdf.get_y())
         x = x0 + col * (size + 6)
         w, h = (size, size * photo.height / photo.width) if photo.width >= photo.height else (size * photo.width / photo.height, size)
-        pdf.image(str(path), x=x, y=y0, w=w, h=h)
+        pdf.image(BytesIO(data), x=x, y=y0, w=w, h=h)
         pdf.set_xy(x, y0 + h + 0.5)
         pdf.set_font(FONT, size=6)
         pdf.cell(size, 4, site_time(photo.captured_at, tz))

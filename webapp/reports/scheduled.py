@@ -1,6 +1,8 @@
 """Pages of generated reports (review and release) and the monthly quality meeting pack; routes on the reports blueprint."""
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -63,10 +65,11 @@ def generated_file(site_id: int, report_id: int, fmt: str):
     report = generated.one(site_id, report_id)
     if report.state != "ready":
         abort(404)
-    path = jobs.file_path(report, fmt)
-    if not path.is_file():
+    try:
+        data = jobs.file_bytes(report, fmt)
+    except (LookupError, FileNotFoundError):
         abort(404)
-    return send_file(path, mimetype="application/pdf" if fmt == "pdf" else XLSX, as_attachment=fmt == "xlsx",
+    return send_file(BytesIO(data), mimetype="application/pdf" if fmt == "pdf" else XLSX, as_attachment=fmt == "xlsx",
                      download_name=f"{report.kind}-{report.site_id}-{report.period_start}-{report.period_end}.{fmt}")
 
 
