@@ -114,3 +114,20 @@ def test_a_group_of_one_site_is_that_sites_report_and_of_none_is_empty():
     assert one.totals["quality.average"] == cuihu.report.quality.average.value
     none = group.combine([])
     assert none.rows == [] and none.totals["patrol.rounds_due"] == 0 and none.totals["patrol.on_time_rate"] is None
+
+
+def test_alerts_are_summed_their_acknowledged_share_recomputed_and_the_longest_wait_is_the_longest_sites():
+    cuihu, binjiang = _cuihu(), _binjiang()
+    raised = at(SH, date(2026, 11, 10), 10)
+    facts = rules.Facts(alerts=[rules.AlertRow(1, "sos", "critical", raised, raised + timedelta(minutes=4), None, 0),
+                                rules.AlertRow(2, "incident", "high", raised, None, raised + timedelta(minutes=15), 1)])
+    period = rules.parse_period("month", "2026-11-01", None, None, SH, TODAY)
+    with_alerts = group.SiteReport(1, "翠湖花园", SH, rules.build(period, facts, NOW, 30))
+    late = at(LDN, date(2026, 11, 20), 9)
+    facts_b = rules.Facts(alerts=[rules.AlertRow(3, "sos", "critical", late, late + timedelta(minutes=9), None, 0)])
+    period_b = rules.parse_period("month", "2026-11-01", None, None, LDN, TODAY)
+    other = group.SiteReport(2, "滨江商务中心", LDN, rules.build(period_b, facts_b, NOW, 30))
+    t = group.combine([with_alerts, other]).totals
+    assert (t["alerts.raised"], t["alerts.acknowledged"], t["alerts.unacknowledged"], t["alerts.escalated"]) == (3, 2, 1, 1)
+    assert t["alerts.ack_rate"] == 66.7 and t["alerts.ack_longest"] == 9.0
+    assert group.combine([cuihu, binjiang]).totals["alerts.ack_longest"] is None

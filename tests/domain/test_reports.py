@@ -265,3 +265,39 @@ def test_every_figure_is_registered_under_its_key_for_the_drill_down():
     assert report.figures["patrol.heat.2.2"].ids == ("2/11/20261130T1800",)
     assert all(key == f.key for key, f in report.figures.items())
     assert isinstance(Step("explain", 1, NOW), Step)  # the gap life's step is the one the lives are built from
+
+
+def _alert(id, kind, raised, acked_after=None, escalated_after=None, level=0):
+    """An alert raised at `raised`, acknowledged and escalated that many minutes later (None: never)."""
+    later = lambda minutes: raised + timedelta(minutes=minutes) if minutes is not None else None  # noqa: E731
+    return rules.AlertRow(id, kind, "high", raised, later(acked_after), later(escalated_after), level)
+
+
+def test_alerts_count_by_when_raised_with_the_median_and_longest_wait_and_those_past_the_lead():
+    facts = rules.Facts(alerts=[
+        _alert(1, "sos", at(date(2026, 11, 10), 10), acked_after=2),
+        _alert(2, "lone_worker", at(date(2026, 11, 11), 3), acked_after=10, escalated_after=3, level=1),
+        _alert(3, "round_not_started", at(date(2026, 11, 12), 22), escalated_after=30, level=2),
+        _alert(4, "round_not_started", at(date(2026, 11, 12), 23), acked_after=30, escalated_after=15, level=1),
+        _alert(5, "incident", at(OCT31, 23, 59), acked_after=1),  # October's, though acknowledged in November
+        _alert(6, "reading_abnormal", at(DEC1, 0, 1), acked_after=1),  # December's
+        _alert(7, "order_overdue", at(NOV30, 11), acked_after=24 * 60 + 120),  # acknowledged after NOW: not yet
+    ])
+    a = rules.build(NOV, facts, NOW, 30).alerts
+    assert a.raised.ids == (1, 2, 3, 4, 7)
+    assert a.acknowledged.ids == (1, 2, 4) and a.unacknowledged.ids == (3, 7)
+    assert a.median_minutes.value == 10.0 and a.median_minutes.ids == (1, 2, 4)
+    assert a.longest_minutes.value == 30.0 and a.longest_minutes.ids == (4,)
+    assert a.escalated.ids == (2, 3, 4)
+    assert [line.name for line in a.kinds] == ["sos", "lone_worker", "round_not_started", "order_overdue"]
+    rounds = a.kinds[2]
+    assert rounds.figures["raised"].ids == (3, 4) and rounds.figures["acknowledged"].ids == (4,)
+    assert rounds.figures["escalated"].ids == (3, 4) and rounds.value == 30.0
+    report = rules.build(NOV, facts, NOW, 30)
+    assert report.figures["alerts.kind.sos.acknowledged"].ids == (1,) and report.figures["alerts.ack_longest"].ids == (4,)
+
+
+def test_a_period_without_alerts_has_no_wait_to_report():
+    a = rules.build(NOV, rules.Facts(), NOW, 30).alerts
+    assert a.raised.count == 0 and a.kinds == []
+    assert a.median_minutes.value is None and a.longest_minutes.value is None

@@ -14,10 +14,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import FIXED_NOW, csrf_from, tiny_jpeg
+from webapp.alerts import services as alert_services
 from webapp.demo import build
+from webapp.domain import alerts as alert_rules
 from webapp.domain.scorecards import month_bounds
 from webapp.extensions import db
-from webapp.models import CleaningCheck, Incident, Inspection, Photo, Site, WorkOrder
+from webapp.models import Alert, CleaningCheck, Incident, Inspection, Person, Photo, Site, WorkOrder
 from webapp.photos import PhotoLimits, photo_store, process
 
 MONTH = "period=month&date=2026-11-01"
@@ -54,7 +56,7 @@ def test_a_manager_sees_every_section_with_its_figures_and_charts(app, demo):
     page = client.get(f"/sites/{demo['CHG']}/reports?{MONTH}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "服务报告 · 翠湖花园 · 2026/11/01 – 2026/11/25" in html  # November so far: it ends today
-    for section in ("patrol", "cleaning", "repairs", "quality", "handovers"):
+    for section in ("patrol", "cleaning", "repairs", "quality", "alerts", "handovers"):
         assert f'id="{section}"' in html, section
     figures = _figures(html)
     assert int(figures["patrol.rounds_due"]) > 20 and int(figures["cleaning.checks"]) > 20
@@ -140,7 +142,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_whose_totals_match_the_page(app
     figures = _figures(client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True))
     answer = client.get(f"/sites/{demo['CHG']}/reports.xlsx?{MONTH}")
     book = load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames == ["报告", "巡更", "保洁", "事件与工单", "品质", "交接班"]
+    assert book.sheetnames == ["报告", "巡更", "保洁", "事件与工单", "品质", "告警", "交接班"]
 
     def value(sheet: str, label: str):
         return next(row[1] for row in book[sheet].iter_rows(values_only=True) if row and row[0] == label)
@@ -233,3 +235,59 @@ def test_in_english_the_report_says_hours_and_the_zones_name(app, demo):
     assert "Beijing time" in text and "Asia/Shanghai" not in text
     assert re.search(r'data-figure="repairs.respond_minutes" href="[^"]+">\d+(\.\d)? (minutes?|hours?|days?)</a>', html)
     assert "1 Nov 2026 – 25 Nov 2026" in text  # November so far, in the one English date format
+
+
+def _alerts_of_the_morning(site_id: int) -> dict[str, int]:
+    """Three alerts at 翠湖 this morning, through the alert services: an SOS the lead acknowledged in 4 minutes, a
+    round not started that went up to the supervisor after 15 minutes and was acknowledged at 26, and a serious
+    incident nobody has acknowledged yet."""
+    site = db.session.get(Site, site_id)
+    person = lambda login: db.session.scalar(select(Person).where(Person.login == login))  # noqa: E731
+    made = {}
+    for kind, hours in (("sos", 3), ("round_not_started", 2), ("incident", 1)):
+        raised = FIXED_NOW - timedelta(hours=hours)
+        draft = alert_rules.Draft(kind, f"{site_id}:{kind}:report-test", alert_rules.SEVERITY[kind], raised)
+        made[kind] = alert_services.raise_alert(site, draft, raised, alert_rules.Roster(person("lead").id)).id
+    db.session.commit()
+    alerts = {kind: db.session.get(Alert, i) for kind, i in made.items()}
+    alert_services.acknowledge(alerts["sos"], person("lead"), alerts["sos"].raised_at + timedelta(minutes=4))
+    rounds = alerts["round_not_started"]
+    assert alert_services.escalate({site_id: site}, {}, rounds.raised_at + timedelta(minutes=20)) == [rounds.id]
+    db.session.commit()
+    alert_services.acknowledge(rounds, person("supervisor"), rounds.raised_at + timedelta(minutes=26))
+    return made
+
+
+def test_the_report_counts_the_periods_alerts_and_each_figure_opens_them(app, demo):
+    made = _alerts_of_the_morning(demo["CHG"])
+    client = _client(app, "manager", "Rounds-manager-1")
+    html = client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True)
+    figures = _figures(html)
+    assert (figures["alerts.raised"], figures["alerts.acknowledged"], figures["alerts.unacknowledged"],
+            figures["alerts.escalated"]) == ("3", "2", "1", "1")
+    assert figures["alerts.ack_median"] == "15 分钟" and figures["alerts.ack_longest"] == "26 分钟"
+    assert "SOS" in html and "巡更未开始" in html and "升级到班长以上" in html
+    assert set(_listed(client, demo["CHG"], "alerts.raised")) == {str(i) for i in made.values()}
+    assert _listed(client, demo["CHG"], "alerts.escalated") == [str(made["round_not_started"])]
+    assert _listed(client, demo["CHG"], "alerts.ack_longest") == [str(made["round_not_started"])]
+    assert _listed(client, demo["CHG"], "alerts.kind.incident.raised") == [str(made["incident"])]
+    october = _figures(client.get(f"/sites/{demo['CHG']}/reports?period=month&date=2026-10-01").get_data(as_text=True))
+    assert october["alerts.raised"] == "0"
+
+
+def test_the_pdf_and_the_spreadsheet_carry_the_alerts(app, demo):
+    made = _alerts_of_the_morning(demo["CHG"])
+    client = _client(app, "manager", "Rounds-manager-1")
+    book = load_workbook(io.BytesIO(client.get(f"/sites/{demo['CHG']}/reports.xlsx?{MONTH}").data))
+    rows = list(book["告警"].iter_rows(values_only=True))
+    value = lambda label: next(row for row in rows if row and row[0] == label)  # noqa: E731
+    assert value("已发出告警")[1] == 3 and value("已确认告警")[1] == 2 and value("升级到班长以上")[1] == 1
+    assert value("确认用时中位数（分钟）")[2] == 15.0 and value("最长确认用时（分钟）")[2] == 26.0
+    assert value("巡更未开始")[1:5] == (1, 1, 26.0, 1)
+    assert value("严重事件")[1:5] == (1, 0, None, 0)
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "告警") + 2
+    assert len([r for r in rows[start:] if any(r)]) == len(made)
+    pdf = pypdfium2.PdfDocument(client.get(f"/sites/{demo['CHG']}/reports.pdf?{MONTH}&photos=0").data)
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert re.search(r"已发出告警\s+3\b", text) and re.search(r"确认用时中位数（分钟）\s+2\s+15\.0", text)
+    assert re.search(r"巡更未开始\s+1\s+1\s+26\.0\s+1", text)

@@ -7,7 +7,8 @@ zone); the group only combines them:
   does not weigh as much as a site with 200);
 - means (inspection scores, times to respond and to close) are the sites' means weighted by the number of records
   each was taken over;
-- points are summed from the figures' values.
+- points are summed from the figures' values;
+- the longest time to acknowledge an alert is the longest of the sites' (a median does not combine, so it is left out).
 Every measure also gives each site's own value, by the same rule over that site alone, so the per-site table and the
 group's total always agree.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from webapp.domain.reports import Figure, Report, rate
 
-COUNT, RATE, MEAN, SUM = "count", "rate", "mean", "sum"
+COUNT, RATE, MEAN, SUM, MAX = "count", "rate", "mean", "sum", "max"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ SECTIONS: dict[str, tuple[Measure, ...]] = {
         _m("quality.notices_issued"), _m("quality.notices_on_time"), _m("quality.notices_late"),
         _m("quality.notices_overdue"), _m("quality.violations"), _m("quality.points", SUM),
     ),
+    "alerts": (
+        _m("alerts.raised"), _m("alerts.acknowledged"),
+        _m("alerts.ack_rate", RATE, "alerts.raised", "alerts.acknowledged"),
+        _m("alerts.unacknowledged"), _m("alerts.ack_longest", MAX), _m("alerts.escalated"),
+    ),
     "handovers": (
         _m("handovers.shifts"), _m("handovers.on_time"),
         _m("handovers.on_time_rate", RATE, "handovers.shifts", "handovers.on_time"),
@@ -110,6 +116,8 @@ def measure(m: Measure, reports: list[Report]) -> float | int | None:
     figures = [f for r in reports if (f := _figure(r, m.figure)) is not None and f.value is not None]
     if m.kind == SUM:
         return sum(f.value for f in figures)  # type: ignore[misc]
+    if m.kind == MAX:
+        return max((f.value for f in figures), default=None)  # type: ignore[type-var]
     weight = sum(f.count for f in figures)
     return round(math.fsum(f.value * f.count for f in figures) / weight, 1) if weight else None  # type: ignore[operator]
 

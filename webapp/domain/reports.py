@@ -14,11 +14,13 @@ Plain values in, plain values out; no Flask, no session. What belongs to the per
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from webapp.domain import alerts as alert_rules
 from webapp.domain import days, lifecycles, tally
 from webapp.domain import gaps as engine
 from webapp.domain.errors import DomainError
@@ -298,6 +300,21 @@ class HandoverRow:
     sequence: int | None
 
 
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert (告警) as kept: when raised, when (and if) acknowledged, how far up it went."""
+
+    id: int
+    kind: str
+    severity: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    escalated_at: datetime | None  # its latest escalation: set only when it went past the level it started at
+    level: int  # 0 lead, 1 supervisor, 2 manager
+    provisional: bool = False
+    acknowledged_by: str = ""
+
+
 @dataclass
 class Facts:
     """Everything a report is built from (rows outside the period are allowed: the rules above pick theirs)."""
@@ -313,6 +330,7 @@ class Facts:
     notices: list[NoticeRow] = field(default_factory=list)
     violations: list[ViolationRow] = field(default_factory=list)
     handovers: list[HandoverRow] = field(default_factory=list)
+    alerts: list[AlertRow] = field(default_factory=list)
     checkpoint_area: dict[int, int | None] = field(default_factory=dict)  # checkpoint id → area id
 
 
@@ -485,6 +503,17 @@ class Handovers:
 
 
 @dataclass(frozen=True)
+class Alerts:
+    raised: Figure
+    kinds: list[KeyedLine]  # per kind: raised, acknowledged, escalated; value = median minutes to acknowledge
+    acknowledged: Figure
+    unacknowledged: Figure
+    median_minutes: Figure  # value: the median minutes from raised to acknowledged, over the acknowledged ones
+    longest_minutes: Figure  # value: the longest; ids: the alert (or alerts) that waited that long
+    escalated: Figure  # went past the level they started at (the lead, where the shift had one)
+
+
+@dataclass(frozen=True)
 class Report:
     """The service report of a site for a period, as it stands at `now`."""
 
@@ -495,6 +524,7 @@ class Report:
     repairs: Repairs
     quality: Quality
     handovers: Handovers
+    alerts: Alerts
     figures: dict[str, Figure]
 
 
@@ -506,7 +536,7 @@ def build(period: Period, facts: Facts, now: datetime, overdue_minutes: int) -> 
     shifts = {s.id: s for s in facts.shifts if period.holds(s.starts_at) and s.starts_at <= now}
     return Report(period, now, _patrol(fig, facts, shifts, period), _cleaning(fig, facts, shifts, period),
                   _repairs(fig, facts, period, now), _quality(fig, facts, period, now),
-                  _handovers(fig, facts, shifts, now, overdue_minutes), fig.all)
+                  _handovers(fig, facts, shifts, now, overdue_minutes), _alerts(fig, facts, period, now), fig.all)
 
 
 def _patrol(fig: _Figures, facts: Facts, shifts: dict, period: Period) -> Patrol:
@@ -731,3 +761,40 @@ def _handovers(fig: _Figures, facts: Facts, shifts: dict, now: datetime, overdue
                      fig("handovers.pending", "handover", ids("pending") + ids("refused")),
                      fig("handovers.missing", "shift", [line.shift.id for line in lines if line.standing == "missing"]),
                      lines, sealed)
+
+
+def _ack_minutes(a: AlertRow) -> float:
+    return _minutes(a.raised_at, a.acknowledged_at)  # type: ignore[arg-type]
+
+
+def median(values: Iterable[float]) -> float | None:
+    """The median to one decimal, or None."""
+    values = list(values)
+    return round(statistics.median(values), 1) if values else None
+
+
+def _alerts(fig: _Figures, facts: Facts, period: Period, now: datetime) -> Alerts:
+    """Alerts raised in the period (by when they were raised), acknowledged and escalated as they stand at `now`."""
+    raised = sorted((a for a in facts.alerts if period.holds(a.raised_at) and a.raised_at <= now),
+                    key=lambda a: (a.raised_at, a.id))
+    acked = [a for a in raised if a.acknowledged_at is not None and a.acknowledged_at <= now]
+    escalated = [a for a in raised if a.escalated_at is not None and a.escalated_at <= now]
+    longest = max((_ack_minutes(a) for a in acked), default=None)
+    order = {kind: i for i, kind in enumerate(alert_rules.KINDS)}
+    kinds = []
+    for kind in sorted({a.kind for a in raised}, key=lambda k: (order.get(k, 99), k)):
+        rows = [a for a in raised if a.kind == kind]
+        done = [a for a in acked if a.kind == kind]
+        kinds.append(KeyedLine(kind, {
+            "raised": fig(f"alerts.kind.{kind}.raised", "alert", [a.id for a in rows]),
+            "acknowledged": fig(f"alerts.kind.{kind}.acknowledged", "alert", [a.id for a in done],
+                                median(_ack_minutes(a) for a in done)),
+            "escalated": fig(f"alerts.kind.{kind}.escalated", "alert", [a.id for a in escalated if a.kind == kind])},
+            median(_ack_minutes(a) for a in done)))
+    return Alerts(fig("alerts.raised", "alert", [a.id for a in raised]), kinds,
+                  fig("alerts.acknowledged", "alert", [a.id for a in acked]),
+                  fig("alerts.unacknowledged", "alert", [a.id for a in raised if a not in acked]),
+                  fig("alerts.ack_median", "alert", [a.id for a in acked], median(_ack_minutes(a) for a in acked)),
+                  fig("alerts.ack_longest", "alert", [a.id for a in acked if _ack_minutes(a) == longest],
+                      round(longest, 1) if longest is not None else None),
+                  fig("alerts.escalated", "alert", [a.id for a in escalated]))

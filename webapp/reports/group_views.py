@@ -31,6 +31,7 @@ NAMES = {
     "cleaning.done_rate": _l("Cleaning checks done %"), "cleaning.pass_rate": _l("Cleaning pass rate %"),
     "repairs.on_time_rate": _l("Work orders done on time %"), "repairs.satisfaction": _l("Satisfaction %"),
     "quality.pass_rate": _l("Inspections passed %"), "handovers.on_time_rate": _l("Handovers on time %"),
+    "alerts.ack_rate": _l("Alerts acknowledged %"),
 }
 
 

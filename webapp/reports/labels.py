@@ -8,6 +8,7 @@ SECTIONS = {
     "cleaning": _l("Cleaning"),
     "repairs": _l("Incidents and work orders"),
     "quality": _l("Quality"),
+    "alerts": _l("Alerts"),
     "handovers": _l("Handovers"),
 }
 
@@ -23,6 +24,16 @@ GAP_KINDS = {
     "reading_missed": _l("Equipment readings missed"), "reading_late": _l("Equipment readings late"),
 }
 
+ALERT_KINDS = {
+    "sos": _l("SOS"), "lone_worker": _l("Lone worker not answering"), "round_not_started": _l("Round not started"),
+    "checkpoints_missed": _l("Checkpoints missed"), "incident": _l("Serious incident"),
+    "handover_not_accepted": _l("Handover not accepted"), "notice_overdue": _l("Rectification notice overdue"),
+    "order_overdue": _l("Work order overdue"), "clock_skew": _l("Phone clock off"),
+    "reading_abnormal": _l("Abnormal reading"),
+}
+
+ALERT_LEVELS = (_l("Lead"), _l("Supervisor"), _l("Manager"))
+
 STANDINGS = {"unexplained": _l("Unexplained"), "explained": _l("Explained or acknowledged"), "accepted": _l("Accepted")}
 
 HANDOVER = {"on_time": _l("Signed on time"), "late": _l("Signed late"), "refused": _l("Refused"),
@@ -32,7 +43,7 @@ RECORD_KINDS = {
     "round": _l("Patrol rounds"), "scan": _l("Scans"), "gap": _l("Gaps"), "cleaning": _l("Due cleaning checks"),
     "check": _l("Cleaning checks"), "incident": _l("Incidents"), "order": _l("Work orders"),
     "inspection": _l("Inspections"), "notice": _l("Rectification notices"), "violation": _l("Violation tickets"),
-    "handover": _l("Handovers"), "shift": _l("Shifts"),
+    "handover": _l("Handovers"), "shift": _l("Shifts"), "alert": _l("Alerts"),
 }
 
 # the figures with a fixed key, named for the drill-down page and the exports
@@ -59,6 +70,9 @@ FIGURES = {
     "handovers.shifts": _l("Shifts"), "handovers.on_time": _l("Signed on time"), "handovers.late": _l("Signed late"),
     "handovers.refused": _l("Refused by the incoming lead"), "handovers.pending": _l("Not sealed yet"),
     "handovers.missing": _l("No handover"),
+    "alerts.raised": _l("Alerts raised"), "alerts.acknowledged": _l("Alerts acknowledged"),
+    "alerts.unacknowledged": _l("Not acknowledged"), "alerts.ack_median": _l("Median time to acknowledge (min)"),
+    "alerts.ack_longest": _l("Longest time to acknowledge (min)"), "alerts.escalated": _l("Escalated past the lead"),
 }
 
 

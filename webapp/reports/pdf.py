@@ -17,7 +17,7 @@ from webapp.fonts import cjk_face_index
 from webapp.i18n import date_span, label_of, period_label, site_time, zone_name
 from webapp.models import Photo
 from webapp.photos import photo_store
-from webapp.reports.labels import FIGURES, GAP_KINDS, HANDOVER, SECTIONS, STANDINGS
+from webapp.reports.labels import ALERT_KINDS, FIGURES, GAP_KINDS, HANDOVER, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
 
 FONT = "cjk"
@@ -267,6 +267,17 @@ def _cover(pdf: _Doc, report: Report, g: Gathered) -> None:
     pdf.set_text_color(*INK)
 
 
+def _alerts(pdf: FPDF, report: Report) -> None:
+    """Alerts raised in the period by kind, acknowledged, how long people took and how many went past the lead."""
+    _heading(pdf, str(SECTIONS["alerts"]))
+    _figures(pdf, report, ["alerts.raised", "alerts.acknowledged", "alerts.unacknowledged", "alerts.ack_median",
+                           "alerts.ack_longest", "alerts.escalated"])
+    _sub(pdf, _("Alerts by kind"))
+    _table(pdf, [_("Kind"), _("Alerts raised"), _("Alerts acknowledged"), _("Median time to acknowledge (min)"), _("Escalated past the lead")],
+           [[str(ALERT_KINDS.get(x.name, x.name)), x.figures["raised"].count, x.figures["acknowledged"].count, x.value,
+             x.figures["escalated"].count] for x in report.alerts.kinds], (60, 25, 30, 45, 30))
+
+
 def render(report: Report, g: Gathered, charts: list[dict], photos: dict[str, list[Photo]], font_path: str) -> bytes:
     """The report as PDF bytes."""
     pdf = _Doc(format="A4")
@@ -326,6 +337,8 @@ def render(report: Report, g: Gathered, charts: list[dict], photos: dict[str, li
            [[g.areas.get(a.name, "—"), a.figures["inspections"].count, a.value] for a in q.areas]
            + [[label_of("department", d.name), d.figures["inspections"].count, d.value] for d in q.departments], (110, 40, 40))
     _photos(pdf, photos.get("quality", []), tz)
+
+    _alerts(pdf, report)
 
     _heading(pdf, str(SECTIONS["handovers"]))
     _figures(pdf, report, ["handovers.shifts", "handovers.on_time", "handovers.late", "handovers.refused",

@@ -19,6 +19,7 @@ from webapp.domain import reports as rules
 from webapp.extensions import db
 from webapp.handover.queries import chain_head
 from webapp.models import (
+    Alert,
     Area,
     Checkpoint,
     CleaningCheck,
@@ -109,6 +110,14 @@ def _notices(site_id: int, period: rules.Period, now: datetime) -> list[rules.No
                             n.assignee_id, n.issuer_id, steps[n.id], n.description) for n in found]
 
 
+def _alerts(site_id: int, period: rules.Period) -> list[rules.AlertRow]:
+    """The site's alerts raised in the period, with who acknowledged each (one query)."""
+    found = db.session.execute(select(Alert, Person.name).outerjoin(Person, Person.id == Alert.acknowledged_by_id)
+                               .where(Alert.site_id == site_id, _between(Alert.raised_at, period)))
+    return [rules.AlertRow(a.id, a.kind, a.severity, a.raised_at, a.acknowledged_at, a.escalated_at, a.level,
+                           a.provisional, name or "") for a, name in found]
+
+
 def gather(site: Site, period: rules.Period, now: datetime) -> Gathered:
     """Every fact of the site's period as it stands at `now`."""
     facts = rules.Facts()
@@ -144,6 +153,7 @@ def gather(site: Site, period: rules.Period, now: datetime) -> Gathered:
                                          h.sha256, h.prev_sha256, h.sequence)
                        for h in db.session.scalars(select(Handover).where(Handover.site_id == site.id,
                                                                           Handover.shift_id.in_(shift_ids)))] if shifts else []
+    facts.alerts = _alerts(site.id, period)
     person_ids = {v.person_id for v in facts.violations} | {g.person_id for g in facts.gaps if g.person_id}
     people = dict(db.session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
     return Gathered(site, site.company, facts, {cp_id: name for cp_id, name, _a in checkpoints},

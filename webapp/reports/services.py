@@ -16,7 +16,7 @@ from webapp.i18n import gap_sentence, label_of, local_date, site_time
 from webapp.models import Site
 from webapp.params import whole
 from webapp.reports import queries
-from webapp.reports.labels import GAP_KINDS, HANDOVER, STANDINGS
+from webapp.reports.labels import ALERT_KINDS, ALERT_LEVELS, GAP_KINDS, HANDOVER, STANDINGS
 
 MAX_PHOTOS = 12  # evidence photos per section in the PDF
 
@@ -164,4 +164,15 @@ def _records(g, kind, chosen, total, t, cp, shift_name) -> Listing:
                        [[shift_name(s.id), t(s.starts_at), t(s.ends_at),
                          str(HANDOVER[rules.handover_standing(s, handovers.get(s.id), s.ends_at, overdue)])] for s in found_s],
                        [url_for("handover.page", shift_id=s.id) for s in found_s], total)
+    if kind == "alert":
+        rows_a = {a.id: a for a in f.alerts}
+        found_a = [rows_a[i] for i in chosen if i in rows_a]
+        link = url_for("alerts.site_alerts", site_id=g.site.id)
+        return Listing(kind, found_a, [_("Alert raised at"), _("Kind"), _("Severity"), _("Acknowledged at"), _("Acknowledged by"),
+                                       _("Minutes to acknowledge"), _("Reached")],
+                       [[t(a.raised_at), str(ALERT_KINDS.get(a.kind, a.kind)) + (" · " + _("possibly missed") if a.provisional else ""),
+                         label_of("severity", a.severity), t(a.acknowledged_at), a.acknowledged_by or "—",
+                         round((a.acknowledged_at - a.raised_at).total_seconds() / 60, 1) if a.acknowledged_at else None,
+                         str(ALERT_LEVELS[min(a.level, len(ALERT_LEVELS) - 1)])] for a in found_a],
+                       [link] * len(found_a), total)
     raise DomainError("report_bad_figure", value=kind)

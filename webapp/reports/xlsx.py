@@ -7,7 +7,7 @@ from openpyxl.utils import get_column_letter
 
 from webapp.domain.reports import Report
 from webapp.i18n import label_of, period_label, site_time, zone_name
-from webapp.reports.labels import FIGURES, GAP_KINDS, SECTIONS, STANDINGS
+from webapp.reports.labels import ALERT_KINDS, FIGURES, GAP_KINDS, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
 from webapp.reports.services import listing
 from webapp.spreadsheets import Workbook, as_bytes
@@ -122,6 +122,16 @@ def workbook(report: Report, g: Gathered) -> bytes:
     s.raw(g, _("Inspections"), "inspection", q.inspections.ids + q.self_checks.ids)
     s.raw(g, _("Rectification notices"), "notice", sorted(set(q.notices_issued.ids) | set(q.notices_overdue.ids)))
     s.raw(g, _("Violation tickets"), "violation", q.violations.ids)
+    s.finish()
+
+    s = _Sheet(book, str(SECTIONS["alerts"]))
+    s.figures(report, ["alerts.raised", "alerts.acknowledged", "alerts.unacknowledged", "alerts.ack_median",
+                       "alerts.ack_longest", "alerts.escalated"])
+    s.table(_("Alerts by kind"), [_("Kind"), _("Alerts raised"), _("Alerts acknowledged"), _("Median time to acknowledge (min)"),
+                                  _("Escalated past the lead")],
+            [[str(ALERT_KINDS.get(x.name, x.name)), x.figures["raised"].count, x.figures["acknowledged"].count, x.value,
+              x.figures["escalated"].count] for x in report.alerts.kinds])
+    s.raw(g, _("Alerts"), "alert", report.alerts.raised.ids)
     s.finish()
 
     s = _Sheet(book, str(SECTIONS["handovers"]))
