@@ -7,7 +7,9 @@ import re
 import uuid
 from datetime import date, timedelta
 
+import pypdfium2
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -174,7 +176,8 @@ def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world)
     assert 'id="mine-maintenance"' not in _client(app, "front_desk").get("/orders/mine").get_data(as_text=True)
 
 
-def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_and_time_to_fix(app, world):
+def _three_readings_one_high(world):
+    """The pump room read three times this month; the 0.72 MPa reading opened a work order fixed in 6 hours."""
     room = PumpRoom(world)
     raised = clock.now() - timedelta(days=2)
     order = world.work_order(world.site_a, world.people["engineer"], at=raised)
@@ -186,6 +189,11 @@ def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_a
                                value_number=value, value_text=str(value), out_of_range=out,
                                work_order_id=order.id if out else None))
     db.session.commit()
+    return room, order
+
+
+def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_and_time_to_fix(app, world):
+    room, order = _three_readings_one_high(world)
     page = _client(app, "manager").get(f"/sites/{world.site_a.id}/reports?period=month&date=2026-11-25")
     html = page.get_data(as_text=True)
     section = html[html.index('id="equipment"'):]
@@ -194,6 +202,32 @@ def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_a
     assert ("抄表次数", "3") in figures and ("异常读数", "1") in figures and ("仍未处理", "0") in figures
     assert "6小时" in section.replace(" ", "") or "6 小时" in section
     assert f"/orders/{order.id}" in section and f"/equipment/items/{room.pressure.id}/trend" in section
+
+
+def test_the_reports_pdf_and_spreadsheet_carry_the_equipment_section(app, world):
+    room, order = _three_readings_one_high(world)
+    client = _client(app, "manager")
+    query = f"/sites/{world.site_a.id}/reports.{{}}?period=month&date=2026-11-25"
+    book = load_workbook(io.BytesIO(client.get(query.format("xlsx")).data))
+    assert "设备" in book.sheetnames and book.sheetnames.index("设备") == book.sheetnames.index("事件与工单") + 1
+    rows = list(book["设备"].iter_rows(values_only=True))
+    value = lambda name: next(row[1] for row in rows if row and row[0] == name)  # noqa: E731
+    assert (value("抄表次数"), value("异常读数"), value("读数异常生成的工单"), value("仍未处理")) == (3, 1, 1, 0)
+    assert value("平均修复时长（小时）") == 6.0 and value("设备漏抄") == 0
+    abnormal = [row for row in rows if row and row[1] == "1号生活水泵"]
+    assert [row[2:5] for row in abnormal] == [("出口压力", "0.72 MPa", f"#{order.id}")]
+    pdf = pypdfium2.PdfDocument(client.get(query.format("pdf")).data)
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert re.search(r"抄表次数\s+3\b", text) and re.search(r"异常读数\s+1\b", text)
+    assert re.search(r"平均修复时长（小时）\s+6\.0", text)
+    assert "1号生活水泵" in text and "出口压力" in text and "0.72 MPa" in text and f"#{order.id}" in text
+
+
+def test_a_site_without_readings_has_no_equipment_section_in_the_exports(app, world):
+    PumpRoom(world)
+    client = _client(app, "manager")
+    book = load_workbook(io.BytesIO(client.get(f"/sites/{world.site_a.id}/reports.xlsx?period=month&date=2026-11-25").data))
+    assert "设备" not in book.sheetnames
 
 
 def test_overdue_maintenance_is_on_the_quality_board(app, world):

@@ -142,7 +142,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_whose_totals_match_the_page(app
     figures = _figures(client.get(f"/sites/{demo['CHG']}/reports?{MONTH}").get_data(as_text=True))
     answer = client.get(f"/sites/{demo['CHG']}/reports.xlsx?{MONTH}")
     book = load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames == ["报告", "巡更", "保洁", "事件与工单", "品质", "告警", "交接班"]
+    assert book.sheetnames == ["报告", "巡更", "保洁", "事件与工单", "设备", "品质", "告警", "交接班"]
 
     def value(sheet: str, label: str):
         return next(row[1] for row in book[sheet].iter_rows(values_only=True) if row and row[0] == label)

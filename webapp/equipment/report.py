@@ -1,13 +1,17 @@
-"""The equipment section of a site's service report: its readings in the period, loaded in two queries."""
+"""The equipment section of a site's service report: its readings in the period, loaded in two queries, and the
+figures and rows its PDF and XLSX print."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.domain.plant_report import PlantSummary, ReadingFact, summarize
+from webapp.domain.reports import Report
 from webapp.extensions import db
+from webapp.i18n import site_time
 from webapp.models import Reading, ReadingItem, WorkOrder
 
 
@@ -22,3 +26,20 @@ def section(site_id: int, start: datetime, end: datetime, now: datetime) -> tupl
                                        .options(selectinload(Reading.item).selectinload(ReadingItem.equipment))
                                        .order_by(Reading.captured_at))) if summary.abnormal else []
     return summary, abnormal
+
+
+def figures(summary: PlantSummary, report: Report) -> list[tuple[str, object]]:
+    """The section's figures by name, as the exports print them; missed readings are the engine's reading_missed gaps,
+    counted with the report's other gaps."""
+    gaps = report.figures.get("patrol.gaps.reading_missed.total")
+    missed = gaps.count if gaps else 0
+    return [(_("Readings taken"), summary.readings), (_("Equipment readings missed"), missed),
+            (_("Abnormal readings"), len(summary.abnormal)), (_("Work orders opened by readings"), len(summary.orders)),
+            (_("Mean time to fix (h)"), summary.mean_fix_hours), (_("Still open"), len(summary.still_open))]
+
+
+def abnormal_table(abnormal: list[Reading], tz: str) -> tuple[list[str], list[list]]:
+    """The abnormal readings as headings and rows: when, equipment, item, value with unit, work order."""
+    return ([_("When"), _("Equipment"), _("Reading item"), _("Value"), _("Work order")],
+            [[site_time(r.captured_at, tz), r.item.equipment.name, r.item.name, f"{r.value_text} {r.item.unit}".strip(),
+              f"#{r.work_order_id}" if r.work_order_id else "—"] for r in abnormal])

@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from webapp.domain.reports import Report
+from webapp.equipment import report as equipment_report
 from webapp.fonts import cjk_face_index
 from webapp.i18n import date_span, label_of, period_label, site_time, zone_name
 from webapp.models import Photo
@@ -267,6 +268,17 @@ def _cover(pdf: _Doc, report: Report, g: Gathered) -> None:
     pdf.set_text_color(*INK)
 
 
+def _equipment(pdf: FPDF, report: Report, g: Gathered) -> None:
+    """The equipment section (设备运行), as on the page: only for a site with readings in the period."""
+    if g.plant is None or not (g.plant[0].readings or g.plant[0].abnormal):
+        return
+    summary, abnormal = g.plant
+    _heading(pdf, _("Equipment"))
+    _figures(pdf, report, [], equipment_report.figures(summary, report))
+    _sub(pdf, _("Abnormal readings"))
+    _table(pdf, *equipment_report.abnormal_table(abnormal, g.site.timezone), (40, 45, 45, 35, 25))
+
+
 def _alerts(pdf: FPDF, report: Report) -> None:
     """Alerts raised in the period by kind, acknowledged, how long people took and how many went past the lead."""
     _heading(pdf, str(SECTIONS["alerts"]))
@@ -326,6 +338,7 @@ def render(report: Report, g: Gathered, charts: list[dict], photos: dict[str, li
            [[label_of("category", x.name), x.value, x.figures["raised"].count, x.figures["responded"].value,
              x.figures["closed"].value, x.figures["on_time"].count, x.figures["overdue"].count] for x in r.categories])
     _photos(pdf, photos.get("repairs", []), tz)
+    _equipment(pdf, report, g)
 
     _heading(pdf, str(SECTIONS["quality"]))
     _figures(pdf, report, ["quality.inspections", "quality.average", "quality.passed", "quality.self_checks",

@@ -16,6 +16,8 @@ from sqlalchemy.orm import selectinload
 from webapp import quality_steps
 from webapp.assessments import picture
 from webapp.domain import reports as rules
+from webapp.domain.plant_report import PlantSummary
+from webapp.equipment import report as equipment_report
 from webapp.extensions import db
 from webapp.handover.queries import chain_head
 from webapp.models import (
@@ -31,6 +33,7 @@ from webapp.models import (
     InspectionTemplate,
     Person,
     Photo,
+    Reading,
     RectificationNotice,
     Route,
     Scan,
@@ -57,6 +60,7 @@ class Gathered:
     routes: dict[int, str] = field(default_factory=dict)
     people: dict[int, str] = field(default_factory=dict)
     chain_head: tuple[int, str] | None = None  # the site's newest sealed handover when gathered: (sequence, hash)
+    plant: tuple[PlantSummary, list[Reading]] | None = None  # the equipment section: its summary, its abnormal readings
 
     def shift(self, shift_id: int) -> rules.ShiftRow | None:
         return next((s for s in self.facts.shifts if s.id == shift_id), None)
@@ -159,7 +163,7 @@ def gather(site: Site, period: rules.Period, now: datetime) -> Gathered:
     return Gathered(site, site.company, facts, {cp_id: name for cp_id, name, _a in checkpoints},
                     dict(db.session.execute(select(Area.id, Area.name).where(Area.site_id == site.id)).all()),
                     dict(db.session.execute(select(Route.id, Route.name).where(Route.site_id == site.id)).all()), people,
-                    chain_head(site.id))
+                    chain_head(site.id), equipment_report.section(site.id, period.start, period.end, now))
 
 
 def scans(site_id: int, ids: list[int]) -> list[Scan]:

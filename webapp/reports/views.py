@@ -9,7 +9,6 @@ from flask_login import current_user
 from webapp import clock
 from webapp.access import OVERSIGHT, allow, visible_sites
 from webapp.domain.errors import DomainError
-from webapp.equipment import report as equipment_report
 from webapp.i18n import domain_message
 from webapp.rendering import render
 from webapp.reports import charts, labels, pdf, queries, services, xlsx
@@ -31,8 +30,7 @@ def page(site_id: int):
                       report=None, sites=visible_sites(current_user))
     g, report = services.report_of(site, period, now)
     return render("reports/page.html", site=site, g=g, report=report, charts=charts.specs(report, g), args=request.args,
-                  labels=labels, sites=visible_sites(current_user), error=None,
-                  plant=equipment_report.section(site.id, period.start, period.end, now))
+                  labels=labels, sites=visible_sites(current_user), error=None, plant=g.plant)
 
 
 @bp.route("/sites/<int:site_id>/reports/records")

@@ -6,6 +6,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from webapp.domain.reports import Report
+from webapp.equipment import report as equipment_report
 from webapp.i18n import label_of, period_label, site_time, zone_name
 from webapp.reports.labels import ALERT_KINDS, FIGURES, GAP_KINDS, SECTIONS, STANDINGS
 from webapp.reports.queries import Gathered
@@ -111,6 +112,13 @@ def workbook(report: Report, g: Gathered) -> bytes:
     s.raw(g, _("Incidents"), "incident", r.incidents.ids)
     s.raw(g, _("Work orders"), "order", r.orders.ids)
     s.finish()
+
+    if g.plant is not None and (g.plant[0].readings or g.plant[0].abnormal):
+        s = _Sheet(book, _("Equipment"))
+        s.table(_("Equipment"), [_("Figure"), _("Value")],
+                [[name, value] for name, value in equipment_report.figures(g.plant[0], report)])
+        s.table(_("Abnormal readings"), *equipment_report.abnormal_table(g.plant[1], g.site.timezone))
+        s.finish()
 
     s = _Sheet(book, str(SECTIONS["quality"]))
     s.figures(report, ["quality.inspections", "quality.average", "quality.passed", "quality.self_checks",
