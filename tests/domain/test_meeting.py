@@ -1,9 +1,9 @@
 """The monthly quality meeting pack, per department, against a hand-built November 2026 (and its October)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from webapp.domain.meeting import NoticeFact, ViolationFact, department_of, meeting_pack
+from webapp.domain.meeting import NoticeFact, TaskFact, ViolationFact, department_of, meeting_pack
 
 UTC = timezone.utc
 OCT, NOV, DEC = datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC), datetime(2026, 11, 30, 16, tzinfo=UTC)
@@ -71,3 +71,29 @@ def test_overdue_is_judged_at_now_while_the_month_is_running():
     pack = meeting_pack(NOTICES, TICKETS, NOV, DEC, OCT, early)
     lines = {x.department: x for x in pack.lines}
     assert lines["environment"].this.overdue == 0 and lines["engineering"].this.overdue == 1
+
+
+TASKS = [
+    # done on 21 October, so next due on 20 November, and not done again: 10 days overdue when November closes
+    TaskFact(1, "1号生活水泵", "水泵月度保养", "monthly", date(2026, 10, 20), (date(2026, 10, 21),)),
+    # never done since its anchor on 5 September: overdue at the end of October and of November
+    TaskFact(2, "1号消防泵", "消防泵月度试泵", "monthly", date(2026, 9, 5), by_contractor=True),
+    # due on 10 November, done only on 1 December: November closed with it 20 days overdue
+    TaskFact(3, "1号电梯", "电梯月度检查", "monthly", date(2026, 11, 10), (date(2026, 12, 1),)),
+    # half-monthly, done on 14 November: next due on 1 December, only "due" on 30 November
+    TaskFact(4, "1号电梯", "电梯半月保养", "half_month", date(2026, 11, 1), (date(2026, 11, 14),)),
+]
+
+
+def test_maintenance_overdue_when_the_month_closed_counts_what_was_done_by_then():
+    pack = meeting_pack(NOTICES, TICKETS, NOV, DEC, OCT, NOW, TASKS, "Asia/Shanghai")
+    assert [(o.task.id, o.due, o.days_late) for o in pack.overdue_tasks] == [
+        (2, date(2026, 9, 5), 86), (3, date(2026, 11, 10), 20), (1, date(2026, 11, 20), 10)]
+    assert pack.overdue_tasks_last == 1 and pack.overdue_tasks_change == 2  # October closed with the fire pump only
+
+
+def test_a_month_still_running_judges_maintenance_today():
+    mid = datetime(2026, 11, 15, 2, tzinfo=UTC)  # 15 November, 10:00 in Shanghai
+    pack = meeting_pack(NOTICES, TICKETS, NOV, DEC, OCT, mid, TASKS, "Asia/Shanghai")
+    assert [(o.task.id, o.days_late) for o in pack.overdue_tasks] == [(2, 71), (3, 5)]
+    assert meeting_pack(NOTICES, TICKETS, NOV, DEC, OCT, NOW).overdue_tasks == []

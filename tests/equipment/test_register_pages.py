@@ -18,7 +18,17 @@ from tests.conftest import csrf_from, sign_in, tiny_jpeg
 from tests.equipment.plant import PumpRoom
 from tests.imports.files import csv_bytes, xlsx_bytes
 from webapp.extensions import db
-from webapp.models import AuditEntry, Equipment, MaintenanceRecord, MaintenanceTask, Photo, Reading, ReadingItem
+from webapp.models import (
+    AuditEntry,
+    Equipment,
+    GeneratedReport,
+    MaintenanceRecord,
+    MaintenanceTask,
+    Photo,
+    Reading,
+    ReadingItem,
+)
+from webapp.reports import jobs
 
 HEADER = ["名称", "编号", "类型", "位置", "品牌型号", "安装日期", "维保单位"]
 ROWS = [["1号生活水泵", "PUMP-01", "水泵", "A01", "格兰富 CR32", "2019-6-1", "杭州某某机电"],
@@ -176,14 +186,16 @@ def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world)
     assert 'id="mine-maintenance"' not in _client(app, "front_desk").get("/orders/mine").get_data(as_text=True)
 
 
-def _three_readings_one_high(world):
-    """The pump room read three times this month; the 0.72 MPa reading opened a work order fixed in 6 hours."""
+def _three_readings_one_high(world, now=None):
+    """The pump room read three times in the two days before `now` (the run's clock by default); the 0.72 MPa reading
+    opened a work order fixed in 6 hours."""
     room = PumpRoom(world)
-    raised = clock.now() - timedelta(days=2)
+    now = now or clock.now()
+    raised = now - timedelta(days=2)
     order = world.work_order(world.site_a, world.people["engineer"], at=raised)
     order.state, order.done_at = "done", raised + timedelta(hours=6)
     for minutes, value, out in ((3000, 0.45, False), (2880, 0.72, True), (60, 0.5, False)):
-        at = clock.now() - timedelta(minutes=minutes)
+        at = now - timedelta(minutes=minutes)
         db.session.add(Reading(client_uuid=uuid.uuid4(), site_id=world.site_a.id, person_id=world.people["engineer"].id,
                                device_time=at, captured_at=at, item_id=room.pressure.id, equipment_id=room.pump.id,
                                value_number=value, value_text=str(value), out_of_range=out,
@@ -228,6 +240,32 @@ def test_a_site_without_readings_has_no_equipment_section_in_the_exports(app, wo
     client = _client(app, "manager")
     book = load_workbook(io.BytesIO(client.get(f"/sites/{world.site_a.id}/reports.xlsx?period=month&date=2026-11-25").data))
     assert "设备" not in book.sheetnames
+
+
+def test_the_meeting_pack_lists_overdue_maintenance_and_the_months_equipment(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # 25 November: the pump's monthly task, due on the 20th, is 5 days late
+    _three_readings_one_high(world, clock.FIXED_NOW)
+    client = _client(app, "manager")
+    html = client.get(f"/sites/{world.site_a.id}/meeting-pack?month=2026-11").get_data(as_text=True)
+    section = html[html.index('id="overdue-maintenance"'):html.index('id="meeting-equipment"')]
+    assert "逾期维保 (1)" in section and "上月：0" in section
+    assert re.search(r"<td>1号生活水泵</td><td>水泵月度保养</td><td>2026/11/20</td><td>5</td><td>本项目工程人员</td>", section)
+    equipment = re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)", html[html.index('id="meeting-equipment"'):])
+    assert ("抄表次数", "3") in equipment and ("异常读数", "1") in equipment and ("平均修复时长（小时）", "6.0") in equipment
+    october = client.get(f"/sites/{world.site_a.id}/meeting-pack?month=2026-10").get_data(as_text=True)
+    assert "逾期维保 (0)" in october and "没有逾期的维保任务" in october
+
+    assert _post(client, f"/sites/{world.site_a.id}/meeting-pack?month=2026-11", f"/sites/{world.site_a.id}/generated-reports",
+                 kind="meeting_pack", date="2026-11-01").status_code == 303
+    report = db.session.scalar(select(GeneratedReport))
+    assert report.state == "ready"
+    doc = pypdfium2.PdfDocument(jobs.file_bytes(report, "pdf"))
+    text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    assert "逾期维保：1（较上月 +1）" in text and "水泵月度保养" in text and re.search(r"抄表次数\s+3\b", text)
+    rows = list(load_workbook(io.BytesIO(jobs.file_bytes(report, "xlsx"))).active.iter_rows(values_only=True))
+    assert next(r for r in rows if r[0] == "逾期维保")[1] == 1
+    assert next(r for r in rows if r[0] == "1号生活水泵")[1:4] == ("水泵月度保养", "2026/11/20", 5)
+    assert next(r for r in rows if r[0] == "异常读数")[1] == 1 and next(r for r in rows if r[0] == "抄表次数")[1] == 3
 
 
 def test_overdue_maintenance_is_on_the_quality_board(app, world):

@@ -7,14 +7,22 @@ against the department's people, and the trend against the month before. Pure: p
   deadline then (as stored: an extended deadline is the one that counts);
 - a violation ticket belongs to the month it was issued in and to the department of the person's role (guard and
   lead: security, cleaner: environment, engineer: engineering, front desk: front_desk; others: "other"); its points
-  count unless contested or overturned (lifecycles.counted_points).
+  count unless contested or overturned (lifecycles.counted_points);
+- a maintenance task (维保计划) is overdue for the month when it was overdue on the month's last local day (or today,
+  if sooner), judged by the times it had been done by then (webapp.domain.maintenance): the engineering gap the
+  quality board shows, as it stood when the month closed; last month's count is taken the same way on its last day;
+- the equipment summary is the service report's (webapp.domain.plant_report) over the month.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from webapp.domain.lifecycles import Violation, counted_points
+from webapp.domain.maintenance import state_on
+from webapp.domain.plant_report import PlantSummary
+from webapp.domain.timezones import to_local, zone
 
 DEPARTMENTS = ("environment", "security", "control_room", "engineering", "front_desk")
 OTHER = "other"
@@ -51,6 +59,28 @@ class ViolationFact:
 
 
 @dataclass(frozen=True)
+class TaskFact:
+    """A maintenance task and every local day it was done."""
+
+    id: int
+    equipment: str
+    name: str
+    cycle: str
+    anchor_on: date
+    done_on: tuple[date, ...] = ()
+    by_contractor: bool = False
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    """A maintenance task overdue on the day the month is judged: due since `due`, `days_late` days late."""
+
+    task: TaskFact
+    due: date
+    days_late: int
+
+
+@dataclass(frozen=True)
 class Counts:
     """One department's month."""
 
@@ -83,6 +113,30 @@ class Line:
 class Pack:
     lines: list[Line]
     total: Line
+    overdue_tasks: list[OverdueTask] = field(default_factory=list)  # this month's, longest overdue first
+    overdue_tasks_last: int = 0  # how many were overdue at the end of the month before
+    plant: PlantSummary | None = None  # the month's equipment readings (None: the site has no equipment)
+
+    @property
+    def overdue_tasks_change(self) -> int:
+        return len(self.overdue_tasks) - self.overdue_tasks_last
+
+
+def overdue_on(tasks: Iterable[TaskFact], day: date) -> list[OverdueTask]:
+    """The tasks overdue on local `day`, by what had been done by then; the longest overdue first."""
+    found = []
+    for t in tasks:
+        done = max((d for d in t.done_on if d <= day), default=None)
+        state = state_on(t.anchor_on, t.cycle, done, day)
+        if state.state == "overdue":
+            found.append(OverdueTask(t, state.next_due, state.days_late))
+    return sorted(found, key=lambda o: (-o.days_late, o.task.equipment, o.task.name, o.task.id))
+
+
+def judged_day(start: datetime, end: datetime, now: datetime, tz: str) -> date:
+    """The local day a month [start, end) is judged on: its last day, or today while it runs."""
+    return to_local(min(end, now) - timedelta(microseconds=1), zone(tz)).date() if now > start else \
+        to_local(start, zone(tz)).date()
 
 
 def _month(notices: list[NoticeFact], tickets: list[ViolationFact], start: datetime, end: datetime,
@@ -117,10 +171,15 @@ def _sum(rows) -> Counts:
 
 
 def meeting_pack(notices: list[NoticeFact], tickets: list[ViolationFact], start: datetime, end: datetime,
-                 last_start: datetime, now: datetime) -> Pack:
-    """The pack for the month [start, end) against the month [last_start, start), as things stood at `now`."""
+                 last_start: datetime, now: datetime, tasks: list[TaskFact] | None = None, tz: str = "UTC",
+                 plant: PlantSummary | None = None) -> Pack:
+    """The pack for the month [start, end) against the month [last_start, start), as things stood at `now`; the
+    site's maintenance `tasks` judged on each month's last day in its zone `tz`."""
     this = _month(notices, tickets, start, end, now)
     last = _month(notices, tickets, last_start, start, now)
     names = list(DEPARTMENTS) + ([OTHER] if OTHER in this or OTHER in last else [])
     lines = [Line(d, this.get(d, Counts()), last.get(d, Counts())) for d in names]
-    return Pack(lines, Line("total", _sum(x.this for x in lines), _sum(x.last for x in lines)))
+    tasks = tasks or []
+    return Pack(lines, Line("total", _sum(x.this for x in lines), _sum(x.last for x in lines)),
+                overdue_on(tasks, judged_day(start, end, now, tz)),
+                len(overdue_on(tasks, judged_day(last_start, start, now, tz))), plant)

@@ -28,14 +28,16 @@ def section(site_id: int, start: datetime, end: datetime, now: datetime) -> tupl
     return summary, abnormal
 
 
-def figures(summary: PlantSummary, report: Report) -> list[tuple[str, object]]:
-    """The section's figures by name, as the exports print them; missed readings are the engine's reading_missed gaps,
-    counted with the report's other gaps."""
-    gaps = report.figures.get("patrol.gaps.reading_missed.total")
-    missed = gaps.count if gaps else 0
-    return [(_("Readings taken"), summary.readings), (_("Equipment readings missed"), missed),
-            (_("Abnormal readings"), len(summary.abnormal)), (_("Work orders opened by readings"), len(summary.orders)),
-            (_("Mean time to fix (h)"), summary.mean_fix_hours), (_("Still open"), len(summary.still_open))]
+def figures(summary: PlantSummary, report: Report | None = None) -> list[tuple[str, object]]:
+    """The section's figures by name, as the exports print them; with the service report, the readings missed too
+    (the engine's reading_missed gaps, counted with the report's other gaps)."""
+    found: list[tuple[str, object]] = [(_("Readings taken"), summary.readings)]
+    if report is not None:
+        gaps = report.figures.get("patrol.gaps.reading_missed.total")
+        found.append((_("Equipment readings missed"), gaps.count if gaps else 0))
+    return found + [(_("Abnormal readings"), len(summary.abnormal)),
+                    (_("Work orders opened by readings"), len(summary.orders)),
+                    (_("Mean time to fix (h)"), summary.mean_fix_hours), (_("Still open"), len(summary.still_open))]
 
 
 def abnormal_table(abnormal: list[Reading], tz: str) -> tuple[list[str], list[list]]:

@@ -1,4 +1,4 @@
-"""The monthly quality meeting pack of a site: its facts read in two queries, and the pack as PDF and XLSX."""
+"""The monthly quality meeting pack of a site: its facts read in a fixed number of queries, and the pack as PDF and XLSX."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,9 +9,10 @@ from sqlalchemy import or_, select
 
 from webapp.domain import meeting as rules
 from webapp.domain.scorecards import month_bounds
+from webapp.equipment import report as equipment_report
 from webapp.extensions import db
-from webapp.i18n import label_of, site_time, zone_name
-from webapp.models import Person, RectificationNotice, Site, ViolationTicket
+from webapp.i18n import label_of, local_date, site_time, zone_name
+from webapp.models import Equipment, MaintenanceRecord, MaintenanceTask, Person, RectificationNotice, Site, ViolationTicket
 from webapp.reports import pdf as doc
 from webapp.spreadsheets import Workbook, as_bytes
 
@@ -57,7 +58,38 @@ def gather(site: Site, first: date, now: datetime) -> rules.Pack:
                    .join(Person, Person.id == ViolationTicket.person_id)
                    .where(ViolationTicket.site_id == site.id, ViolationTicket.issued_at >= last_start,
                           ViolationTicket.issued_at < end))]
-    return rules.meeting_pack(notices, tickets, start, end, last_start, now)
+    plant, _abnormal = equipment_report.section(site.id, start, end, now)
+    has_equipment = db.session.scalar(select(Equipment.id).where(Equipment.site_id == site.id).limit(1)) is not None
+    return rules.meeting_pack(notices, tickets, start, end, last_start, now, _tasks(site.id), site.timezone,
+                              plant if has_equipment else None)
+
+
+def _tasks(site_id: int) -> list[rules.TaskFact]:
+    """The site's active maintenance tasks with their equipment and every day each was done (two queries)."""
+    found = list(db.session.execute(select(MaintenanceTask, Equipment.name).join(Equipment, Equipment.id == MaintenanceTask.equipment_id)
+                                    .where(MaintenanceTask.site_id == site_id, MaintenanceTask.active)))
+    done: dict[int, list] = {}
+    if found:
+        for task_id, day in db.session.execute(select(MaintenanceRecord.task_id, MaintenanceRecord.done_on)
+                                               .where(MaintenanceRecord.task_id.in_([t.id for t, _n in found]))):
+            done.setdefault(task_id, []).append(day)
+    return [rules.TaskFact(t.id, name, t.name, t.cycle, t.anchor_on, tuple(sorted(done.get(t.id, []))), t.by_contractor)
+            for t, name in found]
+
+
+def who_does(task: rules.TaskFact) -> str:
+    return _("Contractor") if task.by_contractor else _("Own engineer")
+
+
+def plant_figures(pack: rules.Pack) -> list[tuple[str, object]]:
+    """The month's equipment summary by name (none for a site without equipment)."""
+    return equipment_report.figures(pack.plant) if pack.plant is not None else []
+
+
+def overdue_table(pack: rules.Pack) -> tuple[list[str], list[list]]:
+    """The overdue maintenance tasks as headings and rows."""
+    return ([_("Equipment"), _("Task"), _("Due"), _("Days overdue"), _("Done by")],
+            [[o.task.equipment, o.task.name, local_date(o.due), o.days_late, who_does(o.task)] for o in pack.overdue_tasks])
 
 
 def _change(value: int) -> str:
@@ -96,6 +128,12 @@ def as_pdf(site: Site, pack: rules.Pack, first: date, now: datetime) -> bytes:
     doc._table(pdf, [_("Department"), *headings()],
                [[department_name(x.department), *(getattr(x.last, n) for n in COLUMNS)] for x in [*pack.lines, pack.total]],
                (40, 25, 25, 25, 25, 25, 25))
+    doc._sub(pdf, _("Overdue maintenance: %(num)d (%(change)s on the month before)", num=len(pack.overdue_tasks),
+                    change=_change(pack.overdue_tasks_change)))
+    doc._table(pdf, *overdue_table(pack), (50, 50, 30, 30, 30))
+    if pack.plant is not None:
+        doc._sub(pdf, _("Equipment"))
+        doc._table(pdf, [_("Figure"), _("Value")], [[name, value] for name, value in plant_figures(pack)], (120, 70))
     return bytes(pdf.output())
 
 
@@ -111,4 +149,15 @@ def as_xlsx(site: Site, pack: rules.Pack, first: date, now: datetime) -> bytes:
     for x in [*pack.lines, pack.total]:
         sheet.append([department_name(x.department), *(getattr(x.this, n) for n in COLUMNS),
                       *(getattr(x.last, n) for n in COLUMNS)])
+    sheet.append([])
+    sheet.append([_("Overdue maintenance"), len(pack.overdue_tasks), f"{_('last month')}: {pack.overdue_tasks_last}"])
+    names, found = overdue_table(pack)
+    sheet.append(names)
+    for row in found:
+        sheet.append(row)
+    if pack.plant is not None:
+        sheet.append([])
+        sheet.append([_("Equipment")])
+        for name, value in plant_figures(pack):
+            sheet.append([name, value])
     return as_bytes(book)

@@ -86,4 +86,5 @@ def meeting_pack(site_id: int):
     pack = meeting.gather(site, first, now)
     return render("reports/meeting.html", site=site, pack=pack, month=f"{first:%Y-%m}", first=first, error=None,
                   headings=meeting.headings(), name=meeting.department_name, columns=meeting.COLUMNS,
+                  overdue=meeting.overdue_table(pack), plant=meeting.plant_figures(pack),
                   can_act=current_user.role in MANAGEMENT)
