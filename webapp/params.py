@@ -80,7 +80,7 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def _has_nul(parameters) -> bool:
-    return any("\x00" in name or "\x00" in value for name, value in parameters.items(multi=True))
+    return any("\x00" in (name or "") or "\x00" in value for name, value in parameters.items(multi=True))
 
 
 def refuse_nul():

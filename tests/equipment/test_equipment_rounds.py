@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests import clock
 from tests.conftest import csrf_from, sign_in
 from tests.equipment.plant import PumpRoom
 from webapp import assessments
@@ -48,6 +47,13 @@ def test_a_manager_sets_an_equipment_round_over_the_plant_rooms(app, world):
     assert answer.status_code == 403
 
 
+def _ten_oclock(app, shift):
+    """10:00 local on the day shift (08:00–20:00) of the run's day, whatever the hour the run started at; the app too."""
+    at = shift.starts_at + timedelta(hours=2)
+    app.config["ROUNDS_NOW"] = at
+    return at
+
+
 def _read(world, room, at):
     db.session.add(Reading(client_uuid=uuid.uuid4(), site_id=world.site_a.id, person_id=world.people["engineer"].id,
                            device_time=at, captured_at=at, item_id=room.pressure.id, equipment_id=room.pump.id,
@@ -57,20 +63,22 @@ def _read(world, room, at):
 
 def test_a_plant_room_not_read_in_its_window_is_a_gap_on_the_board(app, world):
     room = PumpRoom(world)
-    _add_round(app, world)  # 08:30–09:30, grace to 09:45; the run's clock says 10:00 in Shanghai
+    _add_round(app, world)  # 08:30–09:30, grace to 09:45
     shift = world.shift_at(world.site_a)
-    (gap,) = [g for g in assessments.picture(shift, clock.now()).assessment.gaps if g.kind.startswith("reading")]
+    at = _ten_oclock(app, shift)
+    (gap,) = [g for g in assessments.picture(shift, at).assessment.gaps if g.kind.startswith("reading")]
     assert gap.kind == "reading_missed" and gap.checkpoint_id == world.checkpoint_a.id
     board = _client(app, "lead").get(f"/sites/{world.site_a.id}/board").get_data(as_text=True)
     assert "A 北门 在 08:30–09:30 的设备巡检中没有抄表。" in board
-    _read(world, room, clock.now() - timedelta(minutes=70))  # 08:50 local
-    assert not [g for g in assessments.picture(shift, clock.now()).assessment.gaps if g.kind.startswith("reading")]
+    _read(world, room, at - timedelta(minutes=70))  # 08:50 local
+    assert not [g for g in assessments.picture(shift, at).assessment.gaps if g.kind.startswith("reading")]
 
 
 def test_a_reading_after_the_window_is_late(app, world):
     room = PumpRoom(world)
     _add_round(app, world)
     shift = world.shift_at(world.site_a)
-    _read(world, room, clock.now() - timedelta(minutes=22))  # 09:38 local, inside the grace
-    (gap,) = [g for g in assessments.picture(shift, clock.now()).assessment.gaps if g.kind.startswith("reading")]
+    at = _ten_oclock(app, shift)
+    _read(world, room, at - timedelta(minutes=22))  # 09:38 local, inside the grace
+    (gap,) = [g for g in assessments.picture(shift, at).assessment.gaps if g.kind.startswith("reading")]
     assert gap.kind == "reading_late" and gap.params["minutes"] == 8

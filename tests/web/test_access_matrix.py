@@ -54,6 +54,19 @@ TABLE = {
     "home.waiting": Row("/lead/waiting", {L}),
     "sites.overview": Row("/sites/", OVERSIGHT),
     "sites.detail": Row("/sites/{site}", OVERSIGHT),
+    # plant rooms (webapp/equipment): ids 0 name nothing, so an allowed person gets 404 past the policy
+    "equipment.register": Row("/sites/{site}/equipment", OVERSIGHT | {E}),
+    "equipment.create": Row("/sites/{site}/equipment", {M, A}, method="POST", ok=422),
+    "equipment.create_round": Row("/sites/{site}/equipment/rounds", {M, A}, method="POST", ok=422),
+    "equipment.detail": Row("/sites/{site}/equipment/0", OVERSIGHT | {E}, ok=404),
+    "equipment.add_item": Row("/sites/{site}/equipment/0/items", {M, A}, method="POST", ok=404),
+    "equipment.add_task": Row("/sites/{site}/equipment/0/tasks", {M, A}, method="POST", ok=404),
+    "equipment.item_trend": Row("/sites/{site}/equipment/items/0/trend", OVERSIGHT | {E}, ok=404),
+    "equipment.import_equipment": Row("/sites/{site}/equipment/import", {M, A}),
+    "equipment.import_template": Row("/sites/{site}/equipment/import/template.csv", {M, A}),
+    "equipment.maintenance": Row("/sites/{site}/equipment/maintenance", OVERSIGHT | {E}),
+    "equipment.maintenance_done": Row("/sites/{site}/equipment/maintenance/0", {M, A, E}, ok=404),
+    "equipment.readings": Row("/s/{token}/readings", STAFF, ok=404),  # the matrix label is no plant room (tests/equipment)
     "alerts.site_alerts": Row("/sites/{site}/alerts", OVERSIGHT),
     "alerts.acknowledge": Row("/sites/{site}/alerts/acknowledge", OVERSIGHT, method="POST", ok=400),  # no alert named
     "alerts.site_settings": (Row("/sites/{site}/alerts/settings", {M, A}),

@@ -7,6 +7,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from webapp.api import schemas as s
+from webapp.params import ID_MAX
 
 REF = "#/components/schemas/{model}"
 MODELS = [s.SyncBatch, s.SyncAnswer, s.PhotoUpload, s.PhotoAnswer, s.Me, s.CheckpointList, s.Health, s.Problem,
@@ -58,7 +59,8 @@ def document() -> dict:
             "/api/v1/me": {"get": {"operationId": "me", "responses": _answers("Me", 401)}},
             "/api/v1/sites/{site_id}/checkpoints": {"get": {
                 "operationId": "checkpoints",
-                "parameters": [{"name": "site_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "site_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 0, "maximum": ID_MAX}}],  # as <int:...> matches
                 "responses": _answers("CheckpointList", 401, 404)}},
             "/api/v1/sync": {"post": {
                 "operationId": "sync", "parameters": csrf,
