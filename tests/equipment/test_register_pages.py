@@ -149,6 +149,7 @@ def _signature() -> str:
 
 
 def test_an_overdue_task_is_on_the_engineers_page_and_done_with_a_photo_and_a_signature(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room = PumpRoom(world)  # monthly from 20 November; the run's clock is 25 November: five days late
     engineer = _client(app, "engineer")
     page = engineer.get(f"/sites/{world.site_a.id}/equipment/maintenance").get_data(as_text=True)
@@ -173,6 +174,7 @@ def test_an_overdue_task_is_on_the_engineers_page_and_done_with_a_photo_and_a_si
 
 
 def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room = PumpRoom(world)  # 水泵月度保养, monthly from 20 November: overdue on the 25th
     db.session.add(MaintenanceTask(site_id=world.site_a.id, equipment_id=room.pump.id, name="电梯半月保养",
                                    cycle="half_month", anchor_on=date(2026, 11, 27)))  # due soon
@@ -190,7 +192,7 @@ def _three_readings_one_high(world, now=None):
     """The pump room read three times in the two days before `now` (the run's clock by default); the 0.72 MPa reading
     opened a work order fixed in 6 hours."""
     room = PumpRoom(world)
-    now = now or clock.now()
+    now = now or clock.FIXED_NOW
     raised = now - timedelta(days=2)
     order = world.work_order(world.site_a, world.people["engineer"], at=raised)
     order.state, order.done_at = "done", raised + timedelta(hours=6)
@@ -205,6 +207,7 @@ def _three_readings_one_high(world, now=None):
 
 
 def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_and_time_to_fix(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room, order = _three_readings_one_high(world)
     page = _client(app, "manager").get(f"/sites/{world.site_a.id}/reports?period=month&date=2026-11-25")
     html = page.get_data(as_text=True)
@@ -217,6 +220,7 @@ def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_a
 
 
 def test_the_reports_pdf_and_spreadsheet_carry_the_equipment_section(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room, order = _three_readings_one_high(world)
     client = _client(app, "manager")
     query = f"/sites/{world.site_a.id}/reports.{{}}?period=month&date=2026-11-25"
@@ -269,6 +273,7 @@ def test_the_meeting_pack_lists_overdue_maintenance_and_the_months_equipment(app
 
 
 def test_overdue_maintenance_is_on_the_quality_board(app, world):
+    app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room = PumpRoom(world)
     html = _client(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
     section = html[html.index('id="overdue-maintenance"'):]
