@@ -270,26 +270,33 @@ def _key(text: str) -> str:
 _COLUMN_BY_KEY = {_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
 
 
-def column_for(header: str) -> str | None:
-    """The field a header cell names: "名称", "Name", "名称(name)", "半径（米）" and "radius (m)" are all understood."""
+def named_column(header: str, by_key: dict[str, str]) -> str | None:
+    """The field a header cell names among `by_key` (folded alias → field): "名称", "Name", "名称(name)", "半径（米）"
+    and "radius (m)" are all understood."""
     key = _key(header)
     outside = re.sub(r"\(.*?\)", "", key)
     inside = re.findall(r"\((.*?)\)", key)
     for candidate in (key, outside, *inside, *key.split("/")):
-        if candidate in _COLUMN_BY_KEY:
-            return _COLUMN_BY_KEY[candidate]
+        if candidate in by_key:
+            return by_key[candidate]
     return None
 
 
-def check(table: list[list[str]], site: SiteFacts) -> Preview:
-    """Check every data row of `table` (header first) against the rules and the site; report every problem."""
+def column_for(header: str) -> str | None:
+    """The checkpoint field a header cell names."""
+    return named_column(header, _COLUMN_BY_KEY)
+
+
+def data_rows(table: list[list[str]], by_key: dict[str, str], required) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """The header (the first non-empty row) read against `by_key`, then every data row with something in a known
+    column, as (its row number in the file, its values by field); and the header cells no field is named by."""
     header_at = next((i for i, row in enumerate(table) if any(row)), None)
     if header_at is None:
         raise ImportRefused("empty_file")
     columns: dict[str, int] = {}
     ignored = []
     for index, cell in enumerate(table[header_at]):
-        name = column_for(cell) if cell else None
+        name = named_column(cell, by_key) if cell else None
         if name is None:
             if cell:
                 ignored.append(cell)
@@ -297,16 +304,23 @@ def check(table: list[list[str]], site: SiteFacts) -> Preview:
             raise ImportRefused("duplicate_column", column=name)
         else:
             columns[name] = index
-    missing = [name for name in REQUIRED if name not in columns]
+    missing = [name for name in required if name not in columns]
     if missing:
         raise ImportRefused("missing_columns", columns=missing)
-    lines = []
+    rows = []
     for offset, row in enumerate(table[header_at + 1:], start=header_at + 2):
         values = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        if any(values.values()):  # a row with only a note in an ignored column is not a checkpoint
-            lines.append(Line(row=offset, values=values))
-    if not lines:
+        if any(values.values()):  # a row with only a note in an ignored column is no record
+            rows.append((offset, values))
+    if not rows:
         raise ImportRefused("no_rows")
+    return rows, ignored
+
+
+def check(table: list[list[str]], site: SiteFacts) -> Preview:
+    """Check every data row of `table` (header first) against the rules and the site; report every problem."""
+    rows, ignored = data_rows(table, _COLUMN_BY_KEY, REQUIRED)
+    lines = [Line(row=offset, values=values) for offset, values in rows]
     for line in lines:
         line.checkpoint = _check_row(line, site)
     _check_across_rows(lines)

@@ -4,13 +4,12 @@ Plain Python: the table (read by webapp.imports.checkpoints.read_table) and the 
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from webapp.domain import days
-from webapp.imports.checkpoints import CODE_PATTERN, ImportRefused, Problem, _key, _same
+from webapp.imports.checkpoints import CODE_PATTERN, Problem, _key, _same, data_rows
 
 FIELDS = ("name", "code", "kind", "location", "make", "installed_on", "contractor")
 REQUIRED = ("name", "code")
@@ -107,41 +106,10 @@ class Preview:
 _COLUMN_BY_KEY = {_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
 
 
-def column_for(header: str) -> str | None:
-    """The field a header cell names, in Chinese or English, with or without a bracketed translation."""
-    key = _key(header)
-    for candidate in (key, re.sub(r"\(.*?\)", "", key), *re.findall(r"\((.*?)\)", key), *key.split("/")):
-        if candidate in _COLUMN_BY_KEY:
-            return _COLUMN_BY_KEY[candidate]
-    return None
-
-
 def check(table: list[list[str]], site: SiteEquipment) -> Preview:
     """Check every data row of `table` (header first) against the rules and the site."""
-    header_at = next((i for i, row in enumerate(table) if any(row)), None)
-    if header_at is None:
-        raise ImportRefused("empty_file")
-    columns: dict[str, int] = {}
-    ignored = []
-    for index, cell in enumerate(table[header_at]):
-        name = column_for(cell) if cell else None
-        if name is None:
-            if cell:
-                ignored.append(cell)
-        elif name in columns:
-            raise ImportRefused("duplicate_column", column=name)
-        else:
-            columns[name] = index
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise ImportRefused("missing_columns", columns=missing)
-    lines = []
-    for offset, row in enumerate(table[header_at + 1:], start=header_at + 2):
-        values = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        if any(values.values()):
-            lines.append(Line(row=offset, values=values))
-    if not lines:
-        raise ImportRefused("no_rows")
+    rows, ignored = data_rows(table, _COLUMN_BY_KEY, REQUIRED)
+    lines = [Line(row=offset, values=values) for offset, values in rows]
     for line in lines:
         line.equipment = _check_row(line, site)
     _same("code", "duplicate_code", lines, lambda v: v.get("code", "").casefold())
