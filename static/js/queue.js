@@ -151,7 +151,7 @@
     } catch (e) { /* no signal after all: the map kept last time stays */ }
   }
 
-  // The checkpoint a label's token stands for on this phone's map: {site_id, hash, name, code, site_name} or null.
+  // The checkpoint a label's token stands for on this phone's map: {site_id, hash, id, name, code, site_name} or null.
   async function placeOf(token) {
     var map = await meta("scan_map");
     var sites = (map && map.sites) || [];
@@ -160,7 +160,7 @@
       var checkpoint = sites[i].checkpoints[hash];
       if (checkpoint) {
         return { site_id: sites[i].site_id, site_name: sites[i].name, timezone: sites[i].timezone, hash: hash,
-          name: checkpoint.name, code: checkpoint.code };
+          id: checkpoint.id, name: checkpoint.name, code: checkpoint.code };
       }
     }
     return null;

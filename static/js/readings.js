@@ -21,6 +21,16 @@
     return isFinite(value) ? value : null;
   }
 
+  // The label this form was opened from: the page's own when served online, else the address the camera app opened
+  // (/s/<token>, or /s/<token>/readings) while the service worker showed the form kept on this phone.
+  function labelToken() {
+    if (form.dataset.token) {
+      return form.dataset.token;
+    }
+    var match = /^\/s\/([A-Za-z0-9_-]{8,64})(\/readings)?\/?$/.exec(window.location.pathname);
+    return match ? match[1] : "";
+  }
+
   function bound(text) {
     return text === "" ? null : Number(text);
   }
@@ -107,7 +117,10 @@
     var button = form.querySelector("[type=submit]");
     button.disabled = true;
     try {
-      var token = form.dataset.token;
+      var token = labelToken();
+      if (!token) {
+        return fail(form.dataset.errorLabel);
+      }
       var time = window.RoundsQueue.deviceTime();
       var entries = [];
       var boxes = Array.prototype.slice.call(form.querySelectorAll("[data-reading]"));

@@ -24,7 +24,34 @@ function shellRequest(url) {
 
 function label(url) {
   const match = new RegExp(BUILD.token_pattern).exec(url.pathname);
-  return match && (!url.search || url.search === "?check=1") ? match[1] : null;
+  return match && (!url.search || url.search === "?check=1" || url.search === "?readings=1") ? match[1] : null;
+}
+
+// A plant room's readings, asked for by its label's token (/s/<token>/readings, where an engineer's scan leads).
+const READINGS = /^\/s\/([A-Za-z0-9_-]{8,64})\/readings$/;
+
+// The readings form this phone keeps for the plant room a label stands for (by the scan map: the id, never the token).
+async function keptReadingsUrl(token) {
+  const place = await RoundsQueue.placeOf(token);
+  return place && place.id ? "/plant-rooms/" + place.id + "/readings" : null;
+}
+
+async function keptReadings(token) {
+  const kept = await keptReadingsUrl(token);
+  return kept ? (await caches.open(PAGES)).match(kept) : null;
+}
+
+async function readingsPage(request, url, token) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (e) {
+    return (await keptReadings(token)) || cachedPage(url);
+  }
+  if (response.ok) {
+    keptReadingsUrl(token).then((kept) => kept && keepPage(kept)); // the kept form takes today's last meter values
+  }
+  return response;
 }
 
 async function keepPage(url) {
@@ -89,11 +116,17 @@ async function offlineLabel(request, url, token) {
   if (kept) {
     return kept; // a cleaner's checklist, kept when it was last opened: its form queues offline
   }
+  const me = await RoundsQueue.meta("me");
+  if (url.search === "?readings=1" || (me && me.role === "engineer")) {
+    const readings = await keptReadings(token); // online, the label leads an engineer to the plant room's readings
+    if (readings) {
+      return readings;
+    }
+  }
   if (url.search) {
     return cachedPage(url); // ?check=1 asked for a checklist this phone has not kept: no scan instead
   }
   if (!(await RoundsQueue.recentScan(token, SAME_LABEL_S))) {
-    const me = await RoundsQueue.meta("me");
     const place = await RoundsQueue.placeOf(token); // the queue row names the checkpoint when the map knows it
     await RoundsQueue.add({ event: { type: "scan", token: token, method: "qr" }, person: me || null,
       label: place ? place.name : "", place: place ? place.hash : null });
@@ -154,7 +187,9 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFile(request));
   } else if (request.mode === "navigate") {
     const token = label(url);
-    event.respondWith(token ? labelOrPage(request, url, token) : page(request, url));
+    const readings = READINGS.exec(url.pathname);
+    event.respondWith(token ? labelOrPage(request, url, token)
+      : readings && !url.search ? readingsPage(request, url, readings[1]) : page(request, url));
   }
 });
 

@@ -11,17 +11,18 @@ from PIL import Image
 from sqlalchemy import select
 
 from tests import clock
-from tests.browser.conftest import Tab
+from tests.browser.conftest import TIMEOUT_MS, Tab
 from webapp.extensions import db
 from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Site, WorkOrder
 
 
-def _pump_room(live_server) -> tuple[str, dict[str, int]]:
-    """A pump at one of the demo site's checkpoints, with a pressure and a meter read 12345 kWh before."""
+def _pump_room(live_server, code: str = "PUMP-BT", nth: int = 0) -> tuple[str, dict[str, int]]:
+    """A pump at the demo site's nth checkpoint, with a pressure and a meter read 12345 kWh before."""
     with live_server.app.app_context():
         site = db.session.scalar(select(Site).where(Site.code == "CHG"))
-        checkpoint = db.session.scalar(select(Checkpoint).where(Checkpoint.site_id == site.id).order_by(Checkpoint.id))
-        pump = Equipment(site_id=site.id, checkpoint_id=checkpoint.id, code="PUMP-BT", name="浏览器测试水泵", kind="pump")
+        checkpoint = db.session.scalars(select(Checkpoint).where(Checkpoint.site_id == site.id)
+                                        .order_by(Checkpoint.id).offset(nth)).first()
+        pump = Equipment(site_id=site.id, checkpoint_id=checkpoint.id, code=code, name="浏览器测试水泵", kind="pump")
         db.session.add(pump)
         db.session.flush()
         pressure = ReadingItem(equipment_id=pump.id, position=0, name="出口压力", unit="MPa", low=0.3, high=0.6)
@@ -37,6 +38,14 @@ def _pump_room(live_server) -> tuple[str, dict[str, int]]:
         found = checkpoint.token, {"pressure": pressure.id, "meter": meter.id}
         db.session.remove()
     return found
+
+
+def _poll(tab: Tab, script: str, arg=None) -> None:
+    """Evaluate an (async) function until it answers true, within the browser tests' one deadline."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not tab.page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"never true: {script}"
+        time.sleep(0.2)
 
 
 def _queued(tab: Tab) -> list[dict]:
@@ -83,10 +92,7 @@ def test_an_engineer_reads_a_pump_room_offline_and_the_abnormal_pressure_opens_a
     assert all(r["state"] == "pending" for r in queued)
 
     page.context.set_offline(False)  # signal again: the queue sends the photo, then the events
-    deadline = time.monotonic() + 30
-    while not all(r["state"] == "sent" for r in _queued(tab)):  # the queue's own state, polled
-        assert time.monotonic() < deadline, _queued(tab)
-        time.sleep(0.2)
+    _poll(tab, "async () => (await RoundsQueue.all()).every((r) => r.state === 'sent')")  # the queue's own state
     pressure_uuid = next(r["client_uuid"] for r in queued if r["event"]["item_id"] == items["pressure"])
     with live_server.app.app_context():
         reading = db.session.scalar(select(Reading).where(Reading.client_uuid == UUID(pressure_uuid)))
@@ -95,5 +101,52 @@ def test_an_engineer_reads_a_pump_room_offline_and_the_abnormal_pressure_opens_a
         assert order is not None and "浏览器测试水泵" in order.description
         meter = db.session.scalar(select(Reading).where(Reading.item_id == items["meter"], Reading.value_number == 12000))
         assert meter.confirmed and not meter.out_of_range
+        db.session.remove()
+    assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_an_engineer_who_never_opened_the_pump_room_online_reads_it_when_its_label_is_scanned_without_signal(
+        tab, live_server, shots):
+    token, items = _pump_room(live_server, "PUMP-OFF", nth=1)
+    with live_server.app.app_context():
+        room = db.session.scalar(select(Checkpoint.id).where(Checkpoint.token == token))
+        db.session.remove()
+    page = tab.page
+    tab.goto("/login")
+    tab.sign_in("engineer", "Rounds-engineer-1")
+    tab.goto("/scan")  # any page of his: the service worker keeps every plant room's form and the scan map
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        tab.goto("/scan")  # loaded while the worker was installing: controlled from the next load
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    _poll(tab, """async (path) => {
+        for (const name of (await caches.keys()).filter((n) => n.startsWith('rounds-pages-'))) {
+            if (await (await caches.open(name)).match(path)) { return true; }
+        }
+        return false;
+    }""", f"/plant-rooms/{room}/readings")
+    _poll(tab, "async (t) => ((await RoundsQueue.placeOf(t)) || {}).id === " + str(room), token)
+    assert token not in page.content()  # the phone holds the form and the map's hashes, never the label's token
+
+    page.context.set_offline(True)  # in the basement, the camera app opens the label
+    tab.goto(f"/s/{token}")
+    page.wait_for_selector("form[data-readings]")
+    page.wait_for_function("() => window.Rounds && window.RoundsQueue")
+    assert page.get_attribute("form[data-readings]", "data-token") == ""  # the kept form: the token is the address's
+    page.locator(f"input[name='value-{items['pressure']}']").fill("0.45")
+    page.locator(f"input[name='value-{items['meter']}']").fill("12400")
+    page.click("form[data-readings] button[type=submit]")
+    page.wait_for_selector("[data-readings-saved='2']")
+    page.screenshot(path=str(shots / "plant-readings-offline-first-time.png"), full_page=True)
+    assert sorted((r["event"]["token"], r["event"]["value"]) for r in _queued(tab)) == [(token, "0.45"), (token, "12400")]
+
+    page.context.set_offline(False)
+    _poll(tab, "async () => (await RoundsQueue.all()).every((r) => r.state === 'sent')")
+    with live_server.app.app_context():
+        engineer = db.session.scalar(select(Person.id).where(Person.login == "engineer"))
+        read = db.session.execute(select(Reading.item_id, Reading.value_number, Reading.out_of_range, Reading.person_id)
+                                  .where(Reading.item_id.in_(items.values()), Reading.value_number.in_([0.45, 12400])))
+        assert sorted(tuple(r) for r in read) == sorted([(items["pressure"], 0.45, False, engineer),
+                                                         (items["meter"], 12400, False, engineer)])
         db.session.remove()
     assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []

@@ -24,7 +24,7 @@ def test_the_map_places_each_checkpoint_on_its_routes_and_never_holds_a_token():
     now = MapRound(7, OPENS, OPENS + timedelta(minutes=45), {1, 4})
     made = site_map(5, "翠湖花园", "Asia/Shanghai", "s" * 32, POINTS, [route], [later, now])
     h = {c.id: token_hash("s" * 32, c.token) for c in POINTS}
-    assert made["checkpoints"][h[2]] == {"name": "水泵房", "code": "P01",
+    assert made["checkpoints"][h[2]] == {"id": 2, "name": "水泵房", "code": "P01",
                                          "routes": [{"route": 7, "position": 2, "of": 3, "walk_minutes": 2.5}]}
     assert [s["hash"] for s in made["routes"]["7"]["stops"]] == [h[1], h[2], h[3]]
     assert [r["opens_at"] for r in made["rounds"]] == [OPENS.isoformat(), (OPENS + timedelta(hours=2)).isoformat()]

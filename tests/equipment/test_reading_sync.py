@@ -115,3 +115,30 @@ def test_a_guard_who_scans_a_plant_room_is_offered_its_readings_and_an_engineer_
     outsider = app.test_client()
     assert sign_in(outsider, "guard_b").status_code == 302
     assert "data-readings" not in outsider.get(f"/s/{room.token}/readings").get_data(as_text=True)
+
+
+def test_an_engineers_pages_name_each_plant_rooms_form_to_keep_and_it_holds_no_token(world, app, room):
+    import json
+    import re
+
+    from tests.conftest import sign_in
+
+    engineer = app.test_client()
+    assert sign_in(engineer, "engineer").status_code == 302
+    page = engineer.get("/scan").get_data(as_text=True)
+    settings = json.loads(re.search(r'<script[^>]*id="rounds-client"[^>]*>(.*?)</script>', page, re.S).group(1))
+    kept = f"/plant-rooms/{world.checkpoint_a.id}/readings"
+    assert kept in settings["warm"]
+    form = engineer.get(kept)
+    assert form.status_code == 200
+    text = form.get_data(as_text=True)
+    assert 'data-token=""' in text and "出口压力" in text and room.token not in text
+    guard = app.test_client()
+    assert sign_in(guard, "guard").status_code == 302  # a guard's phone keeps no plant-room forms (he asks online)
+    assert kept not in guard.get("/scan").get_data(as_text=True)
+    outsider = app.test_client()
+    assert sign_in(outsider, "guard_b").status_code == 302
+    assert outsider.get(kept).status_code == 404  # another site's plant room
+    bare = world.checkpoint(world.site_a, "A02", "A 南门")
+    db.session.commit()
+    assert engineer.get(f"/plant-rooms/{bare.id}/readings").status_code == 404  # no equipment there

@@ -67,6 +67,7 @@ TABLE = {
     "equipment.maintenance": Row("/sites/{site}/equipment/maintenance", OVERSIGHT | {E}),
     "equipment.maintenance_done": Row("/sites/{site}/equipment/maintenance/0", {M, A, E}, ok=404),
     "equipment.readings": Row("/s/{token}/readings", STAFF, ok=404),  # the matrix label is no plant room (tests/equipment)
+    "equipment.kept_readings": Row("/plant-rooms/0/readings", STAFF, ok=404),
     "alerts.site_alerts": Row("/sites/{site}/alerts", OVERSIGHT),
     "alerts.acknowledge": Row("/sites/{site}/alerts/acknowledge", OVERSIGHT, method="POST", ok=400),  # no alert named
     "alerts.site_settings": (Row("/sites/{site}/alerts/settings", {M, A}),

@@ -42,7 +42,9 @@ def token_hash(salt: str, token: str) -> str:
 
 def site_map(site_id: int, name: str, timezone: str, salt: str, checkpoints: list[MapCheckpoint],
              routes: list[MapRoute], rounds: list[MapRound]) -> dict:
-    """One site's map: hash -> name, code and place in each route (position, walk); routes; the rounds due."""
+    """One site's map: hash -> id, name, code and place in each route (position, walk); routes; the rounds due.
+
+    The id names the pages the phone keeps for a checkpoint (a plant room's readings form) without its token."""
     hashes = {c.id: token_hash(salt, c.token) for c in checkpoints}
     places: dict[str, list[dict]] = {hashes[c.id]: [] for c in checkpoints}
     kept_routes = {}
@@ -53,7 +55,8 @@ def site_map(site_id: int, name: str, timezone: str, salt: str, checkpoints: lis
         for position, (cid, walk) in enumerate(stops, start=1):
             places[hashes[cid]].append({"route": route.id, "position": position, "of": len(stops),
                                                    "walk_minutes": walk})
-    entries = {hashes[c.id]: {"name": c.name, "code": c.code, "routes": places[hashes[c.id]]} for c in checkpoints}
+    entries = {hashes[c.id]: {"id": c.id, "name": c.name, "code": c.code, "routes": places[hashes[c.id]]}
+               for c in checkpoints}
     due = [{"route": r.route_id, "opens_at": r.opens_at.isoformat(), "late_after": r.late_after.isoformat(),
             "visited": sorted(hashes[cid] for cid in r.visited_ids if cid in hashes)}
            for r in sorted(rounds, key=lambda r: r.opens_at) if str(r.route_id) in kept_routes]

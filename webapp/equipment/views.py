@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow
+from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow, site_ids
 from webapp.domain.errors import DomainError
 from webapp.equipment import forms, queries, services
 from webapp.equipment.labels import plant_label
@@ -26,7 +26,7 @@ from webapp.i18n import domain_message
 from webapp.imports import carry, messages
 from webapp.imports.checkpoints import ImportRefused, read_table
 from webapp.imports.equipment import TEMPLATE, check
-from webapp.models import Role, Site
+from webapp.models import Checkpoint, Role, Site
 from webapp.rendering import render
 
 bp = Blueprint("equipment", __name__)
@@ -246,8 +246,24 @@ def readings(token: str):
         checkpoint = flows.resolve(current_user, token)
     except Rejected as error:
         return refused(error)
+    return _readings_form(checkpoint, checkpoint.token)
+
+
+@bp.route("/plant-rooms/<int:checkpoint_id>/readings")
+@allow(ALL_ROLES)
+def kept_readings(checkpoint_id: int):
+    """A plant room's readings form without its label's token, kept on an engineer's phone by the service worker: when
+    the label is scanned without signal the form is shown, and the token is read from the label's address. Without a
+    scanned label it can send nothing."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None or not checkpoint.active or checkpoint.site_id not in site_ids(current_user):
+        abort(404)
+    return _readings_form(checkpoint, "")
+
+
+def _readings_form(checkpoint: Checkpoint, token: str):
     items = plant.items_at({checkpoint.id}).get(checkpoint.id, [])
     if not items:
         abort(404)
-    return render("equipment/readings.html", checkpoint=checkpoint, items=items,
+    return render("equipment/readings.html", checkpoint=checkpoint, token=token, items=items,
                   last=plant.last_numbers({i.id for i in items}))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.access import ALL_ROLES, MANAGEMENT, home_endpoint, site_ids
 from webapp.links import scan_url
+from webapp.models import Role
 from webapp.pwa.shell import TOKEN_PATTERN, version
 
 
@@ -75,6 +76,10 @@ def _field_pages() -> list[str]:
         return []
     home = home_endpoint(current_user)
     pages = [url_for("field.scan_by_code"), url_for("field.report_incident")]
+    if current_user.role == Role.ENGINEER:  # each plant room's readings form, shown when its label is scanned offline
+        from webapp.field.readings import plant_rooms  # the field blueprint imports this module
+
+        pages += [url_for("equipment.kept_readings", checkpoint_id=c) for c in plant_rooms(site_ids(current_user))]
     return pages + ([url_for(home)] if home.startswith("home.") else [])
 
 

@@ -11,7 +11,7 @@ from flask import current_app, url_for
 TOKEN_PATTERN = r"^/s/([A-Za-z0-9_-]{8,64})/?$"  # noqa: S105 (a URL shape, not a secret)
 
 SHELL_STATIC = ("css/app.css", "js/app.js", "js/queue.js", "js/scanner.js", "js/forms.js", "js/saved.js",
-                "js/confirmation.js", "js/qr-worker.js", "js/sos.js", "vendor/htmx.min.js", "vendor/idb.umd.js", "vendor/jsQR.js", "icon.svg",
+                "js/confirmation.js", "js/qr-worker.js", "js/sos.js", "js/readings.js", "vendor/htmx.min.js", "vendor/idb.umd.js", "vendor/jsQR.js", "icon.svg",
                 "icons/icon-192.png", "icons/icon-512.png", "icons/maskable-192.png", "icons/maskable-512.png")
 WORKER_IMPORTS = ("vendor/idb.umd.js", "js/queue.js")  # the queue code the pages use, shared with the worker
 SW_MARKER = 'const BUILD = {"version": "dev", "shell": [], "pages": [], "imports": [], "api": {}, "token_pattern": "^$"};'
