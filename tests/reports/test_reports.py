@@ -13,9 +13,8 @@ from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import FIXED_NOW, csrf_from, tiny_jpeg
+from tests.conftest import FIXED_NOW, csrf_from, demo_at, tiny_jpeg
 from webapp.alerts import services as alert_services
-from webapp.demo import build
 from webapp.domain import alerts as alert_rules
 from webapp.domain.scorecards import month_bounds
 from webapp.extensions import db
@@ -28,7 +27,7 @@ MONTH = "period=month&date=2026-11-01"
 @pytest.fixture
 def demo(app):
     """The demo company as of FIXED_NOW (25 November 2026, 10:00 in Shanghai), with the clock pinned there."""
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     app.config["ROUNDS_NOW"] = FIXED_NOW
     return {s.code: s.id for s in db.session.scalars(select(Site))}
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import FIXED_NOW, csrf_from
+from tests.conftest import FIXED_NOW, csrf_from, demo_at
 from webapp import quality_steps
 from webapp.demo import build
 from webapp.domain import lifecycles as life
@@ -58,7 +58,7 @@ def test_a_later_build_adds_only_the_inspections_of_windows_since(app):
 
 
 def test_the_month_holds_on_time_late_and_missed_visits_and_self_inspections_apart(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.self_check)) >= 3
     assert db.session.scalar(select(func.min(Inspection.captured_at))) < FIXED_NOW - timedelta(days=25)
     assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.passed.is_(False))) >= 1
@@ -71,7 +71,7 @@ def test_the_month_holds_on_time_late_and_missed_visits_and_self_inspections_apa
 
 
 def test_every_notice_ticket_and_order_has_a_history_the_rules_accept(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     for n in db.session.scalars(select(RectificationNotice)):
         steps = quality_steps.history("notice", n.id)
         state = life.issue_notice(steps[0].actor_id, steps[0].assignee_id, steps[0].deadline, steps[0].at, steps[0].note)
@@ -94,7 +94,7 @@ def test_every_notice_ticket_and_order_has_a_history_the_rules_accept(app):
 
 
 def test_every_quality_state_the_issue_names_is_in_the_demo(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     notices = db.session.scalars(select(RectificationNotice).where(RectificationNotice.site_id == _site("CHG").id)).all()
     overdue = [n for n in notices if n.state == "open" and n.deadline < FIXED_NOW]
     assert len(overdue) == 2
@@ -115,7 +115,7 @@ def test_every_quality_state_the_issue_names_is_in_the_demo(app):
 
 
 def test_the_supervisors_board_shows_the_missed_visit_and_the_overdue_things(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     client = _signed_in(app, "supervisor", "Rounds-super-1")
     app.config["ROUNDS_NOW"] = FIXED_NOW
     bj = client.get(f"/sites/{_site('BJ').id}/quality").get_data(as_text=True)
@@ -130,7 +130,7 @@ def test_the_supervisors_board_shows_the_missed_visit_and_the_overdue_things(app
 
 
 def test_the_demo_scorecards_and_a_guards_own_card_have_figures(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     app.config["ROUNDS_NOW"] = FIXED_NOW
     client = _signed_in(app, "manager", "Rounds-manager-1")
     page = client.get(f"/sites/{_site('CHG').id}/scorecards").get_data(as_text=True)

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FIXED_NOW, sign_in
-from webapp.demo import build
+from tests.conftest import FIXED_NOW, demo_at, sign_in
 from webapp.extensions import db
 from webapp.models import Person
 
@@ -39,7 +38,7 @@ def _links(html: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("login,password", ROLES, ids=[r[0] for r in ROLES])
 def test_no_page_a_role_reaches_writes_a_day_another_way_or_a_raw_zone(app, login, password, lang):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     app.config["ROUNDS_NOW"] = FIXED_NOW
     db.session.query(Person).filter_by(login=login).update({"language": lang})
     db.session.commit()

@@ -2,8 +2,7 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-from tests.conftest import FIXED_NOW, sign_in
-from webapp.demo import build
+from tests.conftest import FIXED_NOW, demo_at, sign_in
 from webapp.extensions import db
 from webapp.models import Person
 
@@ -24,7 +23,7 @@ def _text(html: str) -> str:
 
 
 def test_a_night_guard_sees_the_shift_that_began_yesterday_evening_and_its_rounds_past_midnight(app):
-    build(NIGHT_NOW)
+    demo_at(NIGHT_NOW)
     text = _text(_page(app, "guard2", "Rounds-guard-2", "/guard", NIGHT_NOW))
     assert "翠湖花园" in text and "夜班" in text and "当班中" in text
     assert "2026/11/24 20:00 – 08:00" in text  # local times, not UTC (12:00 – 00:00)
@@ -35,7 +34,7 @@ def test_a_night_guard_sees_the_shift_that_began_yesterday_evening_and_its_round
 
 
 def test_the_same_page_reads_in_english_for_a_guard_who_chose_it(app):
-    build(NIGHT_NOW)
+    demo_at(NIGHT_NOW)
     db.session.query(Person).filter_by(login="guard2").update({"language": "en"})
     db.session.commit()
     text = _text(_page(app, "guard2", "Rounds-guard-2", "/guard", NIGHT_NOW))
@@ -44,7 +43,7 @@ def test_the_same_page_reads_in_english_for_a_guard_who_chose_it(app):
 
 
 def test_a_cleaner_sees_overdue_checks_in_red_when_the_afternoon_round_was_not_done(app):
-    build(FIXED_NOW)  # records stop at 10:00
+    demo_at(FIXED_NOW)  # records stop at 10:00
     afternoon = FIXED_NOW + timedelta(hours=6, minutes=30)  # 16:30 local
     html = _page(app, "cleaner", "Rounds-cleaner-1", "/cleaner", afternoon)
     overdue = html.split('class="card overdue"')[1].split("</section>")[0]
@@ -55,13 +54,13 @@ def test_a_cleaner_sees_overdue_checks_in_red_when_the_afternoon_round_was_not_d
 
 
 def test_a_cleaner_with_everything_done_sees_no_overdue_card(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     html = _page(app, "cleaner", "Rounds-cleaner-1", "/cleaner", FIXED_NOW)
     assert 'class="card overdue"' not in html and "已完成" in html
 
 
 def test_a_lead_sees_the_roster_rounds_cleaning_and_open_incidents_of_the_running_shift(app):
-    build(NIGHT_NOW)
+    demo_at(NIGHT_NOW)
     text = _text(_page(app, "lead2", "Rounds-lead-2", "/lead", NIGHT_NOW))
     assert "夜班" in text and "孙磊" in text
     assert "生活水泵房2号泵密封处漏水" in text  # yesterday's leak is still open
@@ -69,7 +68,7 @@ def test_a_lead_sees_the_roster_rounds_cleaning_and_open_incidents_of_the_runnin
 
 
 def test_a_manager_sees_each_site_with_its_figures(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     text = _text(_page(app, "manager", "Rounds-manager-1", "/sites/", FIXED_NOW))
     assert "翠湖花园" in text and "滨江商务中心" in text
     match = re.search(r"翠湖花园 .*? 近7天保洁不合格项 (\d+)", text)
@@ -77,7 +76,7 @@ def test_a_manager_sees_each_site_with_its_figures(app):
 
 
 def test_a_site_page_lists_its_checkpoints_routes_plans_and_the_roster(app):
-    build(FIXED_NOW)
+    demo_at(FIXED_NOW)
     app.config["ROUNDS_NOW"] = FIXED_NOW
     client = app.test_client()
     sign_in(client, "supervisor", "Rounds-super-1")
