@@ -230,8 +230,33 @@
     new BroadcastChannel(Queue.CHANNEL).onmessage = function () { render(); };
   }
 
+  // A form whose records are kept on this phone gives way to a card that says so, with the next steps (scan on, or
+  // back to the person's page); `marks` are data attributes the card carries for the page's scripts and the tests.
+  function keptHere(form, marks) {
+    var card = document.createElement("section");
+    card.className = "card confirmed saved-offline";
+    card.setAttribute("role", "status");
+    Object.keys(marks || {}).forEach(function (name) { card.dataset[name] = marks[name]; });
+    var heading = document.createElement("h1");
+    heading.textContent = "✓ " + config.words.saved_here;
+    var links = document.createElement("p");
+    links.className = "actions";
+    [[config.scan_page, config.words.scan, "button primary big-button"], [config.home, config.words.back_home, "button"]]
+      .forEach(function (spec) {
+        var link = document.createElement("a");
+        link.href = spec[0];
+        link.textContent = spec[1];
+        link.className = spec[2];
+        links.append(link);
+      });
+    card.append(heading, links);
+    form.replaceWith(card);
+    window.scrollTo(0, 0);
+    return card;
+  }
+
   window.Rounds = { config: config, say: say, clock: clock, record: record, send: send, render: render,
-    markTouched: function () { touched = true; } };
+    keptHere: keptHere, markTouched: function () { touched = true; } };
 
   (async function start() {
     if (config.person) {

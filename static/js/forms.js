@@ -8,7 +8,6 @@
   if (!form || !Rounds) {
     return;
   }
-  var words = Rounds.config.words;
   var LONG_SIDE = 1600;
   var PROBE_MS = 4000;
 
@@ -174,28 +173,6 @@
 
   var BUILDERS = { incident: incident, cleaning_check: cleaningCheck, inspection: inspection };
 
-  function confirm() {
-    var card = document.createElement("section");
-    card.className = "card confirmed saved-offline";
-    card.setAttribute("role", "status");
-    card.dataset.savedOffline = "";
-    var heading = document.createElement("h1");
-    heading.textContent = "✓ " + words.saved_here;
-    var links = document.createElement("p");
-    links.className = "actions";
-    [[Rounds.config.scan_page, words.scan, "button primary big-button"], [Rounds.config.home, words.back_home, "button"]]
-      .forEach(function (spec) {
-        var link = document.createElement("a");
-        link.href = spec[0];
-        link.textContent = spec[1];
-        link.className = spec[2];
-        links.append(link);
-      });
-    card.append(heading, links);
-    form.replaceWith(card);
-    window.scrollTo(0, 0);
-  }
-
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     var button = form.querySelector("[type=submit]");
@@ -210,7 +187,7 @@
       if (entry) {
         entry.event.device_time = time;
         await Rounds.record(entry);
-        confirm();
+        Rounds.keptHere(form, { savedOffline: "" });
       }
     } finally {
       button.disabled = false;

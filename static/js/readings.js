@@ -159,19 +159,7 @@
       for (var j = 0; j < entries.length; j++) {
         await Rounds.record(entries[j]);
       }
-      var card = document.createElement("section");
-      card.className = "card confirmed saved-offline";
-      card.setAttribute("role", "status");
-      card.dataset.readingsSaved = String(entries.length);
-      var heading = document.createElement("h1");
-      heading.textContent = "✓ " + Rounds.config.words.saved_here;
-      var back = document.createElement("a");
-      back.href = Rounds.config.home;
-      back.className = "button";
-      back.textContent = Rounds.config.words.back_home;
-      card.append(heading, back);
-      form.replaceWith(card);
-      window.scrollTo(0, 0);
+      Rounds.keptHere(form, { readingsSaved: String(entries.length) });
     } finally {
       button.disabled = false;
     }
