@@ -2,6 +2,8 @@
 records queued earlier) when signal returns; the lead's phone shows it full-screen until acknowledged."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE
@@ -17,6 +19,8 @@ def _sign_in(tab, login, password):
 def test_an_sos_without_signal_is_sent_first_on_reconnection_and_covers_the_leads_screen(open_tab, live_server, shots):
     guard = open_tab(viewport=PHONE, locale="zh-CN")
     page = guard.page
+    page.context.grant_permissions(["geolocation"])  # the phone knows where it is: 翠湖花园's car park
+    page.context.set_geolocation({"latitude": 31.2304, "longitude": 121.4737, "accuracy": 12})
     _sign_in(guard, "guard", "Rounds-guard-1")
     assert guard.path == "/guard"
     page.wait_for_function("() => window.RoundsQueue !== undefined")
@@ -50,6 +54,8 @@ def test_an_sos_without_signal_is_sent_first_on_reconnection_and_covers_the_lead
         alert = db.session.scalar(select(Alert).where(Alert.kind == "sos"))
         guard_id = db.session.scalar(select(Person.id).where(Person.login == "guard"))
         assert alert is not None and alert.person_id == guard_id and alert.site_id == site_id
+        position = json.loads(alert.params_json)
+        assert (position["lat"], position["lng"]) == (31.2304, 121.4737)  # where the phone was when held
         db.session.remove()
 
     lead = open_tab(viewport=PHONE, locale="zh-CN")
@@ -57,6 +63,8 @@ def test_an_sos_without_signal_is_sent_first_on_reconnection_and_covers_the_lead
     screen = lead.page.locator("#sos-screen")
     screen.wait_for(state="visible")
     assert "刘洋" in screen.inner_text()
+    where = screen.locator(".sos-map")
+    assert where.is_visible() and where.get_attribute("href").endswith("position=121.4737,31.2304")
     covered = screen.bounding_box()
     assert (covered["width"], covered["height"]) == (PHONE["width"], PHONE["height"])
     lead.page.screenshot(path=str(shots / "sos-lead-390.png"))
