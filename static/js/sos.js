@@ -123,7 +123,9 @@
           box.querySelector(".sos-when").textContent = new Date(first.at).toLocaleTimeString();
           var map = box.querySelector(".sos-map");
           map.hidden = first.lat === undefined || first.lat === null;
-          map.href = map.hidden ? "#" : "https://uri.amap.com/marker?position=" + first.lng + "," + first.lat;
+          // the phone's position is GPS's (WGS-84); Amap draws GCJ-02 unless told, which puts the marker ~500 m off
+          map.href = map.hidden ? "#" : "https://uri.amap.com/marker?position=" + first.lng + "," + first.lat +
+            "&coordinate=wgs84&callnative=1&src=rounds";
           var form = box.querySelector("form");
           form.action = box.dataset.ack.replace("0", String(first.site_id));
           form.querySelector("input[name=alert]").value = first.id;

@@ -64,7 +64,7 @@ def test_an_sos_without_signal_is_sent_first_on_reconnection_and_covers_the_lead
     screen.wait_for(state="visible")
     assert "刘洋" in screen.inner_text()
     where = screen.locator(".sos-map")
-    assert where.is_visible() and where.get_attribute("href").endswith("position=121.4737,31.2304")
+    assert where.is_visible() and "position=121.4737,31.2304&coordinate=wgs84" in where.get_attribute("href")
     covered = screen.bounding_box()
     assert (covered["width"], covered["height"]) == (PHONE["width"], PHONE["height"])
     lead.page.screenshot(path=str(shots / "sos-lead-390.png"))
