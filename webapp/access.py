@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -60,6 +60,11 @@ def allow(*roles: Role | frozenset[Role], site_arg: str | None = None):
         return _declare(guarded, policy)
 
     return decorator
+
+
+def home_zone(person: Person) -> str:
+    """The time zone a person's times are shown in where no one site is in view: their first site's."""
+    return person.sites[0].timezone if person.sites else current_app.config["DEFAULT_TIMEZONE"]
 
 
 def site_ids(person: Person) -> set[int]:

@@ -22,7 +22,8 @@
   }
 
   function clock(value, withDate) {
-    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }; // 24 hours, as on site
+    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", // 24 hours, as on site
+      timeZone: config.zone || undefined }; // the site's clock, not the phone's (a phone may be set to any zone)
     if (withDate) {
       Object.assign(options, { year: "numeric", month: "2-digit", day: "2-digit" });
     }

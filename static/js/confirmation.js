@@ -21,7 +21,7 @@
   }
 
   function timeIn(zone, value, withDate) {
-    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone || undefined };
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone || Rounds.config.zone || undefined };
     if (withDate) {
       Object.assign(options, { year: "numeric", month: "2-digit", day: "2-digit" });
     }

@@ -23,6 +23,7 @@
     if (!place) {
       return;
     }
+    offerReadings(place, token);
     var name = box.querySelector("[data-saved-place]");
     name.textContent = "✓ " + place.name;
     name.hidden = false;
@@ -31,5 +32,15 @@
     line.textContent = progress ? Rounds.say("round_progress", { done: progress.visited, total: progress.total }) +
       (progress.next ? " · " + Rounds.config.words.next + ": " + progress.next.name : "") : Rounds.config.words.no_round;
     line.hidden = false;
+  }
+
+  // A plant room on a combined round: the readings form this phone keeps for it, as online after a scan.
+  async function offerReadings(place, token) {
+    if (!place.id || !window.caches || !(await caches.match("/plant-rooms/" + place.id + "/readings"))) {
+      return;
+    }
+    var link = document.querySelector("[data-saved-readings]");
+    link.href = "/s/" + encodeURIComponent(token) + "?readings=1";
+    link.hidden = false;
   }
 })();

@@ -120,7 +120,7 @@
         document.body.classList.toggle("sos-open", Boolean(first));
         if (first) {
           box.querySelector(".sos-who").textContent = first.person;
-          box.querySelector(".sos-when").textContent = new Date(first.at).toLocaleTimeString();
+          box.querySelector(".sos-when").textContent = window.Rounds.clock(first.at); // in the site's zone
           var map = box.querySelector(".sos-map");
           map.hidden = first.lat === undefined || first.lat === null;
           // the phone's position is GPS's (WGS-84); Amap draws GCJ-02 unless told, which puts the marker ~500 m off

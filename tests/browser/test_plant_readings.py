@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlalchemy import select
@@ -13,15 +14,19 @@ from sqlalchemy import select
 from tests import clock
 from tests.browser.conftest import TIMEOUT_MS, Tab
 from webapp.extensions import db
-from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Site, WorkOrder
+from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Route, RouteStop, Scan, Site, WorkOrder
 
 
-def _pump_room(live_server, code: str = "PUMP-BT", nth: int = 0) -> tuple[str, dict[str, int]]:
-    """A pump at the demo site's nth checkpoint, with a pressure and a meter read 12345 kWh before."""
+def _pump_room(live_server, code: str = "PUMP-BT", nth: int = 0, on_route: bool = False) -> tuple[str, dict[str, int]]:
+    """A pump at the demo site's nth checkpoint (of those a patrol route passes, with `on_route`), with a pressure
+    and a meter read 12345 kWh before."""
     with live_server.app.app_context():
         site = db.session.scalar(select(Site).where(Site.code == "CHG"))
-        checkpoint = db.session.scalars(select(Checkpoint).where(Checkpoint.site_id == site.id)
-                                        .order_by(Checkpoint.id).offset(nth)).first()
+        query = select(Checkpoint).where(Checkpoint.site_id == site.id)
+        if on_route:
+            query = query.where(Checkpoint.id.in_(select(RouteStop.checkpoint_id).join(Route).where(Route.active)))
+        checkpoint = db.session.scalars(query.order_by(Checkpoint.id.desc() if on_route else Checkpoint.id)
+                                        .offset(nth)).first()
         pump = Equipment(site_id=site.id, checkpoint_id=checkpoint.id, code=code, name="浏览器测试水泵", kind="pump")
         db.session.add(pump)
         db.session.flush()
@@ -105,16 +110,14 @@ def test_an_engineer_reads_a_pump_room_offline_and_the_abnormal_pressure_opens_a
     assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
-def test_an_engineer_who_never_opened_the_pump_room_online_reads_it_when_its_label_is_scanned_without_signal(
-        tab, live_server, shots):
-    token, items = _pump_room(live_server, "PUMP-OFF", nth=1)
+def _keeps_forms(tab: Tab, live_server, token: str) -> None:
+    """Open a page and wait until the service worker has kept the plant room's readings form and the scan map knows
+    the label."""
     with live_server.app.app_context():
         room = db.session.scalar(select(Checkpoint.id).where(Checkpoint.token == token))
         db.session.remove()
     page = tab.page
-    tab.goto("/login")
-    tab.sign_in("engineer", "Rounds-engineer-1")
-    tab.goto("/scan")  # any page of his: the service worker keeps every plant room's form and the scan map
+    tab.goto("/scan")  # any page of his: the service worker keeps the plant rooms' forms and the scan map
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         tab.goto("/scan")  # loaded while the worker was installing: controlled from the next load
@@ -127,6 +130,15 @@ def test_an_engineer_who_never_opened_the_pump_room_online_reads_it_when_its_lab
     }""", f"/plant-rooms/{room}/readings")
     _poll(tab, "async (t) => ((await RoundsQueue.placeOf(t)) || {}).id === " + str(room), token)
     assert token not in page.content()  # the phone holds the form and the map's hashes, never the label's token
+
+
+def test_an_engineer_who_never_opened_the_pump_room_online_reads_it_when_its_label_is_scanned_without_signal(
+        tab, live_server, shots):
+    token, items = _pump_room(live_server, "PUMP-OFF", nth=1)
+    page = tab.page
+    tab.goto("/login")
+    tab.sign_in("engineer", "Rounds-engineer-1")
+    _keeps_forms(tab, live_server, token)
 
     page.context.set_offline(True)  # in the basement, the camera app opens the label
     tab.goto(f"/s/{token}")
@@ -148,5 +160,46 @@ def test_an_engineer_who_never_opened_the_pump_room_online_reads_it_when_its_lab
                                   .where(Reading.item_id.in_(items.values()), Reading.value_number.in_([0.45, 12400])))
         assert sorted(tuple(r) for r in read) == sorted([(items["pressure"], 0.45, False, engineer),
                                                          (items["meter"], 12400, False, engineer)])
+        db.session.remove()
+    assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_a_guard_on_a_combined_round_scans_a_plant_room_without_signal_and_reads_it_from_the_saved_page(
+        tab, live_server, shots):
+    token, items = _pump_room(live_server, "PUMP-GRD", on_route=True)
+    page = tab.page
+    tab.goto("/login")
+    tab.sign_in("guard", "Rounds-guard-1")
+    _keeps_forms(tab, live_server, token)  # the plant room stands on his patrol route: his phone keeps its form
+
+    page.context.set_offline(True)
+    tab.goto(f"/s/{token}")  # a guard's scan is kept first, as on any label
+    page.wait_for_selector("[data-saved-scan]")
+    read = page.locator("[data-saved-readings]")
+    read.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert read.inner_text().strip() == "在此抄表"
+    box = read.bounding_box()
+    assert box["height"] >= 44 and box["y"] + box["height"] <= 844  # a thumb's target, above the fold
+    page.screenshot(path=str(shots / "plant-readings-guard-saved.png"), full_page=True)
+    saved_at = page.inner_text("[data-saved-time]")  # read in the site's zone whatever the phone's (here UTC)
+    read.click()
+    page.wait_for_selector("form[data-readings]")
+    page.wait_for_function("() => window.Rounds && window.RoundsQueue")
+    page.locator(f"input[name='value-{items['pressure']}']").fill("0.5")
+    page.locator(f"input[name='value-{items['meter']}']").fill("12380")
+    page.click("form[data-readings] button[type=submit]")
+    page.wait_for_selector("[data-readings-saved='2']")
+    assert page.evaluate("async () => (await RoundsQueue.all()).filter((r) => r.kind === 'scan').length") == 1
+
+    page.context.set_offline(False)
+    _poll(tab, "async () => (await RoundsQueue.all()).every((r) => r.state === 'sent')")
+    with live_server.app.app_context():
+        guard = db.session.scalar(select(Person.id).where(Person.login == "guard"))
+        room = db.session.scalar(select(Checkpoint.id).where(Checkpoint.token == token))
+        read = db.session.execute(select(Reading.item_id, Reading.value_number, Reading.person_id)
+                                  .where(Reading.item_id.in_(items.values()), Reading.value_number.in_([0.5, 12380])))
+        assert sorted(tuple(r) for r in read) == sorted([(items["pressure"], 0.5, guard), (items["meter"], 12380, guard)])
+        scanned = db.session.scalar(select(Scan.captured_at).where(Scan.checkpoint_id == room, Scan.person_id == guard))
+        assert scanned.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M") in saved_at
         db.session.remove()
     assert [e for e in tab.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.equipment.plant import PumpRoom, reading_event
 from tests.field.helpers import Phone, jpeg
 from webapp.extensions import db
-from webapp.models import Photo, QualityStep, Reading, WorkOrder
+from webapp.models import Photo, QualityStep, Reading, Route, RouteStop, WorkOrder
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_a_guard_who_scans_a_plant_room_is_offered_its_readings_and_an_engineer_
     assert "data-readings" not in outsider.get(f"/s/{room.token}/readings").get_data(as_text=True)
 
 
-def test_an_engineers_pages_name_each_plant_rooms_form_to_keep_and_it_holds_no_token(world, app, room):
+def test_an_engineers_pages_name_each_plant_rooms_form_to_keep_a_guards_those_on_his_routes_and_none_a_token(world, app, room):
     import json
     import re
 
@@ -134,8 +134,16 @@ def test_an_engineers_pages_name_each_plant_rooms_form_to_keep_and_it_holds_no_t
     text = form.get_data(as_text=True)
     assert 'data-token=""' in text and "出口压力" in text and room.token not in text
     guard = app.test_client()
-    assert sign_in(guard, "guard").status_code == 302  # a guard's phone keeps no plant-room forms (he asks online)
+    assert sign_in(guard, "guard").status_code == 302  # no patrol route passes the plant room: a guard never reads it
     assert kept not in guard.get("/scan").get_data(as_text=True)
+    route = Route(site_id=world.site_a.id, name="巡更兼抄表",
+                  stops=[RouteStop(checkpoint_id=world.checkpoint_a.id, position=0, min_walk_minutes=0)])
+    db.session.add(route)
+    db.session.commit()
+    assert kept in guard.get("/scan").get_data(as_text=True)  # a combined round: his phone keeps the form too
+    route.active = False
+    db.session.commit()
+    assert kept not in guard.get("/scan").get_data(as_text=True)  # the route retired
     outsider = app.test_client()
     assert sign_in(outsider, "guard_b").status_code == 302
     assert outsider.get(kept).status_code == 404  # another site's plant room

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from webapp import clock
+from webapp.access import home_zone
 from webapp.audit import record
 from webapp.domain.passwords import lock_for
 from webapp.extensions import db
@@ -85,7 +86,7 @@ class Locked(Exception):
     def __init__(self, person: Person, until: datetime):
         super().__init__(str(until))
         self.until = until
-        zone = person.sites[0].timezone if person.sites else current_app.config["DEFAULT_TIMEZONE"]
+        zone = home_zone(person)
         with force_locale(person.language):  # the person's own language, whoever reads the sign-in page
             self.message = _("Too many wrong passwords: this account is locked until %(time)s. Try again then, "
                              "or ask your manager for a new password.", time=site_time(until, zone))

@@ -12,7 +12,7 @@ from webapp import audit, quality_steps
 from webapp.domain import lifecycles
 from webapp.domain.readings import CHOICES, ReadingRule, band_text
 from webapp.extensions import db
-from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, WorkOrder
+from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Route, RouteStop, WorkOrder
 
 ORDER_CATEGORY = {"transformer": "electrical", "switchgear": "electrical", "generator": "electrical",
                   "pump": "plumbing", "water_tank": "plumbing", "fire_pump": "urgent", "hydrant": "urgent"}
@@ -32,15 +32,17 @@ def items_at(checkpoint_ids: set[int]) -> dict[int, list[ReadingItem]]:
     return found
 
 
-def plant_rooms(site_ids: set[int]) -> list[int]:
-    """The active checkpoints of these sites where active equipment has something to read, in id order."""
+def plant_rooms(site_ids: set[int], on_routes: bool = False) -> list[int]:
+    """The active checkpoints of these sites where active equipment has something to read, in id order; with
+    `on_routes`, only those an active patrol route passes (where a guard on a combined round reads them)."""
     if not site_ids:
         return []
-    return list(db.session.scalars(select(Checkpoint.id).join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
-                                   .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
-                                   .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active, Equipment.active,
-                                          ReadingItem.active)
-                                   .distinct().order_by(Checkpoint.id)))
+    query = (select(Checkpoint.id).join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
+             .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
+             .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active, Equipment.active, ReadingItem.active))
+    if on_routes:
+        query = query.where(Checkpoint.id.in_(select(RouteStop.checkpoint_id).join(Route).where(Route.active)))
+    return list(db.session.scalars(query.distinct().order_by(Checkpoint.id)))
 
 
 def last_numbers(item_ids: set[int]) -> dict[int, float]:

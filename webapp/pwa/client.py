@@ -1,14 +1,18 @@
 """What the page scripts are told: who is signed in, where to send, and every word they show, translated."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.access import ALL_ROLES, MANAGEMENT, home_endpoint, site_ids
+from webapp.access import ALL_ROLES, MANAGEMENT, home_endpoint, home_zone, site_ids
 from webapp.links import scan_url
 from webapp.models import Role
 from webapp.pwa.shell import TOKEN_PATTERN, version
+
+# who keeps plant rooms' readings forms on the phone: engineers every one of their sites', guards and leads those on
+# a patrol route (a combined round, 巡更兼抄表)
+READERS = frozenset({Role.ENGINEER, Role.GUARD, Role.LEAD})
 
 
 def html_lang() -> str:
@@ -67,6 +71,8 @@ def settings() -> dict:
         "sos": url_for("alerts.sos"), "health": url_for("api.health"), "login": url_for("auth.login"), "scan_page": url_for("field.scan_by_code"),
         "home": url_for("home.index"), "token_pattern": TOKEN_PATTERN, "words": _words(),
         "warm": _field_pages() if signed_in else [], "version": version(),
+        # times worked out on the phone read in the site's zone, as the server's pages do, whatever the phone's is
+        "zone": home_zone(current_user) if signed_in else current_app.config["DEFAULT_TIMEZONE"],
     }
 
 
@@ -76,10 +82,11 @@ def _field_pages() -> list[str]:
         return []
     home = home_endpoint(current_user)
     pages = [url_for("field.scan_by_code"), url_for("field.report_incident")]
-    if current_user.role == Role.ENGINEER:  # each plant room's readings form, shown when its label is scanned offline
+    if current_user.role in READERS:  # plant rooms' readings forms, opened when a label is scanned offline
         from webapp.field.readings import plant_rooms  # the field blueprint imports this module
 
-        pages += [url_for("equipment.kept_readings", checkpoint_id=c) for c in plant_rooms(site_ids(current_user))]
+        rooms = plant_rooms(site_ids(current_user), on_routes=current_user.role != Role.ENGINEER)
+        pages += [url_for("equipment.kept_readings", checkpoint_id=c) for c in rooms]
     return pages + ([url_for(home)] if home.startswith("home.") else [])
 
 
