@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit, quality_steps
 from webapp.domain import lifecycles
+from webapp.domain.plant import ItemAt, in_service, rooms_to_read
 from webapp.domain.readings import CHOICES, ReadingRule, band_text
 from webapp.extensions import db
 from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, WorkOrder
@@ -19,28 +20,28 @@ ORDER_CATEGORY = {"transformer": "electrical", "switchgear": "electrical", "gene
 
 
 def items_at(checkpoint_ids: set[int]) -> dict[int, list[ReadingItem]]:
-    """The active reading items of the equipment standing at these checkpoints, by checkpoint."""
+    """The reading items in service (webapp.domain.plant) of the equipment standing at these checkpoints, by checkpoint."""
     if not checkpoint_ids:
         return {}
-    rows = db.session.scalars(select(ReadingItem).join(Equipment)
-                              .where(Equipment.checkpoint_id.in_(checkpoint_ids), Equipment.active, ReadingItem.active)
+    rows = db.session.scalars(select(ReadingItem).join(Equipment).where(Equipment.checkpoint_id.in_(checkpoint_ids))
                               .options(selectinload(ReadingItem.equipment))
                               .order_by(Equipment.code, ReadingItem.position, ReadingItem.id))
     found: dict[int, list[ReadingItem]] = {}
     for item in rows:
-        found.setdefault(item.equipment.checkpoint_id, []).append(item)
+        if in_service(item.equipment.active, item.active):
+            found.setdefault(item.equipment.checkpoint_id, []).append(item)
     return found
 
 
 def plant_rooms(site_ids: set[int]) -> list[int]:
-    """The active checkpoints of these sites where active equipment has something to read, in id order."""
+    """The active checkpoints of these sites where something in service is read, in id order."""
     if not site_ids:
         return []
-    return list(db.session.scalars(select(Checkpoint.id).join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
-                                   .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
-                                   .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active, Equipment.active,
-                                          ReadingItem.active)
-                                   .distinct().order_by(Checkpoint.id)))
+    rows = db.session.execute(select(Checkpoint.id, Equipment.active, ReadingItem.active)
+                              .join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
+                              .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
+                              .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active).distinct())
+    return sorted(rooms_to_read(ItemAt(*row) for row in rows))
 
 
 def last_numbers(item_ids: set[int]) -> dict[int, float]:
