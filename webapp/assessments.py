@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.domain import gaps as engine
 from webapp.domain.exceptions import Life, Step, life_of
+from webapp.domain.plant import expected_rooms
 from webapp.extensions import db
 from webapp.models import (
     Checkpoint,
@@ -123,6 +124,9 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
     on_shift = staff | ({shift.lead_id} if shift.lead_id else set())
     scans, checks = _scans(shift), _checks(shift)
     readings = _readings(shift) if plant else []
+    from webapp.field.readings import plant_rooms  # the field blueprint (its package) imports this module
+
+    rooms = frozenset(plant_rooms({site_id})) if plant else frozenset()
     devices = _phones_that_matter(shift, on_shift, {r.device_id for r in [*scans, *checks, *readings] if r.device_id})
     assessment = engine.assess(
         engine.ShiftInput(shift_id=shift.id, tz=shift.site.timezone, starts_at=shift.starts_at, ends_at=shift.ends_at,
@@ -141,7 +145,9 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
         [engine.DeviceInput(device_id=d.id, person_id=d.person_id, last_sync_at=d.last_sync_at,
                             holds_nothing_before=d.holds_nothing_before) for d in devices],
         now, settings(),
-        reading_plans=[engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=tuple(c.id for c in p.checkpoints if c.active))
+        # a plant room whose equipment was all retired (停用) is no longer expected by its round
+        reading_plans=[engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=expected_rooms((c.id for c in p.checkpoints),
+                                                                                            rooms))
                        for p in plant],
         readings=readings,
     )

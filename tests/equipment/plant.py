@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from tests.conftest import csrf_from, sign_in
 from webapp.extensions import db
 from webapp.models import Equipment, MaintenanceTask, ReadingItem
 
@@ -31,3 +32,16 @@ class PumpRoom:
 def reading_event(token: str, item: ReadingItem, value: str, at: datetime, **extra) -> dict:
     return {"type": "reading", "client_uuid": str(uuid.uuid4()), "token": token, "item_id": item.id, "value": value,
             "device_time": at.isoformat(), **extra}
+
+
+def signed_in(app, login: str):
+    """A test client signed in as `login`."""
+    client = app.test_client()
+    assert sign_in(client, login).status_code == 302
+    return client
+
+
+def post_form(client, page: str, url: str, **data):
+    """Post `data` to `url` with the CSRF token of `page`, as the browser would from that page."""
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})

@@ -14,8 +14,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from tests import clock
-from tests.conftest import csrf_from, sign_in, tiny_jpeg
-from tests.equipment.plant import PumpRoom
+from tests.conftest import csrf_from, tiny_jpeg
+from tests.equipment.plant import PumpRoom, post_form, signed_in
 from tests.imports.files import csv_bytes, xlsx_bytes
 from webapp.extensions import db
 from webapp.models import (
@@ -36,25 +36,14 @@ ROWS = [["1号生活水泵", "PUMP-01", "水泵", "A01", "格兰富 CR32", "2019
         ["1号电梯", "LIFT-01", "电梯", "", "奥的斯", "2018/05/20", "奥的斯维保"]]
 
 
-def _client(app, login: str):
-    client = app.test_client()
-    assert sign_in(client, login).status_code == 302
-    return client
-
-
-def _post(client, page: str, url: str, **data):
-    token = csrf_from(client.get(page).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data})
-
-
 def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_a_manager_adds_a_pump_with_its_location_and_a_pressure_with_its_band(app, world):
-    manager = _client(app, "manager")
+    manager = signed_in(app, "manager")
     base = f"/sites/{world.site_a.id}/equipment"
-    answer = _post(manager, base, base, name="2号生活水泵", code="PUMP-02", kind="pump",
+    answer = post_form(manager, base, base, name="2号生活水泵", code="PUMP-02", kind="pump",
                    checkpoint_id=str(world.checkpoint_a.id), make="格兰富", installed_on="2020-03-01", contractor="某某机电")
     assert answer.status_code == 303
     pump = db.session.scalar(select(Equipment).where(Equipment.code == "PUMP-02"))
@@ -62,27 +51,27 @@ def test_a_manager_adds_a_pump_with_its_location_and_a_pressure_with_its_band(ap
     page = manager.get(base).get_data(as_text=True)
     assert "2号生活水泵" in page and "A 北门" in page and "水泵" in page
     detail = f"{base}/{pump.id}"
-    assert _post(manager, detail, detail + "/items", name="出口压力", kind="number", unit="MPa", low="0.3",
+    assert post_form(manager, detail, detail + "/items", name="出口压力", kind="number", unit="MPa", low="0.3",
                  high="0.6").status_code == 303
     assert "正常 0.3–0.6 MPa" in manager.get(detail).get_data(as_text=True)
-    refused = _post(manager, detail, detail + "/items", name="温度", kind="number", unit="°C", low="90", high="85")
+    refused = post_form(manager, detail, detail + "/items", name="温度", kind="number", unit="°C", low="90", high="85")
     assert refused.status_code == 422 and "正常范围的下限高于上限。" in refused.get_data(as_text=True)
     assert [i.name for i in db.session.scalars(select(ReadingItem))] == ["出口压力"]
-    again = _post(manager, base, base, name="重复", code="pump-02".upper(), kind="pump")
+    again = post_form(manager, base, base, name="重复", code="pump-02".upper(), kind="pump")
     assert again.status_code == 422 and "本项目已有设备使用此编号。" in again.get_data(as_text=True)
 
 
 def test_who_may_see_and_change_the_register(app, world):
     room = PumpRoom(world)
     base_a, base_b = f"/sites/{world.site_a.id}/equipment", f"/sites/{world.site_b.id}/equipment"
-    assert _client(app, "engineer").get(base_a).status_code == 200
-    assert _client(app, "guard").get(base_a).status_code == 403
-    assert _client(app, "lead_b").get(base_a).status_code == 404  # another team's site does not exist for them
-    assert _client(app, "manager").get(f"{base_b}/{room.pump.id}").status_code == 404  # not this site's pump
-    engineer = _client(app, "engineer")
-    answer = _post(engineer, base_a, base_a, name="x", code="X-1", kind="pump")
+    assert signed_in(app, "engineer").get(base_a).status_code == 200
+    assert signed_in(app, "guard").get(base_a).status_code == 403
+    assert signed_in(app, "lead_b").get(base_a).status_code == 404  # another team's site does not exist for them
+    assert signed_in(app, "manager").get(f"{base_b}/{room.pump.id}").status_code == 404  # not this site's pump
+    engineer = signed_in(app, "engineer")
+    answer = post_form(engineer, base_a, base_a, name="x", code="X-1", kind="pump")
     assert answer.status_code == 403 and _count(Equipment) == 1
-    no_csrf = _client(app, "manager").post(base_a, data={"name": "x", "code": "X-2", "kind": "pump"})
+    no_csrf = signed_in(app, "manager").post(base_a, data={"name": "x", "code": "X-2", "kind": "pump"})
     assert no_csrf.status_code == 400 and _count(Equipment) == 1
 
 
@@ -96,7 +85,7 @@ def _upload(client, site_id: int, content: bytes, filename: str):
 @pytest.mark.parametrize("make, filename", [(lambda: csv_bytes(ROWS, "gb18030", header=HEADER), "设备台账.csv"),
                                             (lambda: xlsx_bytes(ROWS, header=HEADER), "设备台账.xlsx")])
 def test_equipment_imports_from_csv_or_xlsx_after_a_preview(app, world, make, filename):
-    manager = _client(app, "manager")
+    manager = signed_in(app, "manager")
     preview = _upload(manager, world.site_a.id, make(), filename)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "保存全部 3 行" in html and "LIFT-01" in html
@@ -114,7 +103,7 @@ def test_equipment_imports_from_csv_or_xlsx_after_a_preview(app, world, make, fi
 
 def test_an_import_with_bad_rows_says_which_and_saves_nothing(app, world):
     PumpRoom(world)
-    manager = _client(app, "manager")
+    manager = signed_in(app, "manager")
     rows = [["2号水泵", "PUMP-01", "水泵", "", "", "", ""],  # code taken
             ["风机", "FAN-1", "火箭", "ZZ9", "", "2019-02-30", ""]]  # unknown kind, checkpoint and date
     answer = _upload(manager, world.site_a.id, csv_bytes(rows, header=HEADER), "e.csv")
@@ -133,13 +122,13 @@ def test_the_trend_page_draws_an_items_readings_against_its_band(app, world):
                                person_id=world.people["engineer"].id, device_time=at, captured_at=at, item_id=room.pressure.id,
                                equipment_id=room.pump.id, value_number=value, value_text=str(value), out_of_range=value > 0.6))
     db.session.commit()
-    page = _client(app, "engineer").get(f"/sites/{world.site_a.id}/equipment/items/{room.pressure.id}/trend")
+    page = signed_in(app, "engineer").get(f"/sites/{world.site_a.id}/equipment/items/{room.pressure.id}/trend")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="trend-data"' in html and "echarts.min.js" in html
     data = re.search(r'<script type="application/json" id="trend-data">(.*?)</script>', html).group(1)
     assert '"low": 0.3' in data and '"high": 0.6' in data and "0.71" in data
     assert html.count("超出范围") == 1
-    assert _client(app, "guard").get(f"/sites/{world.site_a.id}/equipment/items/{room.pressure.id}/trend").status_code == 403
+    assert signed_in(app, "guard").get(f"/sites/{world.site_a.id}/equipment/items/{room.pressure.id}/trend").status_code == 403
 
 
 def _signature() -> str:
@@ -151,7 +140,7 @@ def _signature() -> str:
 def test_an_overdue_task_is_on_the_engineers_page_and_done_with_a_photo_and_a_signature(app, world):
     app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room = PumpRoom(world)  # monthly from 20 November; the run's clock is 25 November: five days late
-    engineer = _client(app, "engineer")
+    engineer = signed_in(app, "engineer")
     page = engineer.get(f"/sites/{world.site_a.id}/equipment/maintenance").get_data(as_text=True)
     assert "水泵月度保养" in page and "逾期" in page and "逾期 5 天" in page
     url = f"/sites/{world.site_a.id}/equipment/maintenance/{room.task.id}"
@@ -170,7 +159,7 @@ def test_an_overdue_task_is_on_the_engineers_page_and_done_with_a_photo_and_a_si
     assert db.session.scalar(select(Photo.maintenance_record_id)) == record.id
     after = engineer.get(f"/sites/{world.site_a.id}/equipment/maintenance").get_data(as_text=True)
     assert "逾期" not in after and "下次到期 2026-12-20" in after
-    assert _client(app, "guard").get(url).status_code == 403
+    assert signed_in(app, "guard").get(url).status_code == 403
 
 
 def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world):
@@ -181,11 +170,11 @@ def test_the_engineers_page_lists_maintenance_due_with_overdue_first(app, world)
     db.session.add(MaintenanceTask(site_id=world.site_a.id, equipment_id=room.pump.id, name="年度检测",
                                    cycle="yearly", anchor_on=date(2027, 6, 1)))  # not due
     db.session.commit()
-    page = _client(app, "engineer").get("/orders/mine").get_data(as_text=True)
+    page = signed_in(app, "engineer").get("/orders/mine").get_data(as_text=True)
     section = page[page.index('id="mine-maintenance"'):]
     assert section.index("水泵月度保养") < section.index("电梯半月保养") and "年度检测" not in page
     assert "逾期 5 天" in section and f"/maintenance/{room.task.id}" in section
-    assert 'id="mine-maintenance"' not in _client(app, "front_desk").get("/orders/mine").get_data(as_text=True)
+    assert 'id="mine-maintenance"' not in signed_in(app, "front_desk").get("/orders/mine").get_data(as_text=True)
 
 
 def _three_readings_one_high(world, now=None):
@@ -209,7 +198,7 @@ def _three_readings_one_high(world, now=None):
 def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_and_time_to_fix(app, world):
     app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room, order = _three_readings_one_high(world)
-    page = _client(app, "manager").get(f"/sites/{world.site_a.id}/reports?period=month&date=2026-11-25")
+    page = signed_in(app, "manager").get(f"/sites/{world.site_a.id}/reports?period=month&date=2026-11-25")
     html = page.get_data(as_text=True)
     section = html[html.index('id="equipment"'):]
     assert page.status_code == 200 and "抄表次数" in section
@@ -222,7 +211,7 @@ def test_the_monthly_report_has_an_equipment_section_with_its_abnormal_reading_a
 def test_the_reports_pdf_and_spreadsheet_carry_the_equipment_section(app, world):
     app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room, order = _three_readings_one_high(world)
-    client = _client(app, "manager")
+    client = signed_in(app, "manager")
     query = f"/sites/{world.site_a.id}/reports.{{}}?period=month&date=2026-11-25"
     book = load_workbook(io.BytesIO(client.get(query.format("xlsx")).data))
     assert "设备" in book.sheetnames and book.sheetnames.index("设备") == book.sheetnames.index("事件与工单") + 1
@@ -241,7 +230,7 @@ def test_the_reports_pdf_and_spreadsheet_carry_the_equipment_section(app, world)
 
 def test_a_site_without_readings_has_no_equipment_section_in_the_exports(app, world):
     PumpRoom(world)
-    client = _client(app, "manager")
+    client = signed_in(app, "manager")
     book = load_workbook(io.BytesIO(client.get(f"/sites/{world.site_a.id}/reports.xlsx?period=month&date=2026-11-25").data))
     assert "设备" not in book.sheetnames
 
@@ -249,7 +238,7 @@ def test_a_site_without_readings_has_no_equipment_section_in_the_exports(app, wo
 def test_the_meeting_pack_lists_overdue_maintenance_and_the_months_equipment(app, world):
     app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # 25 November: the pump's monthly task, due on the 20th, is 5 days late
     _three_readings_one_high(world, clock.FIXED_NOW)
-    client = _client(app, "manager")
+    client = signed_in(app, "manager")
     html = client.get(f"/sites/{world.site_a.id}/meeting-pack?month=2026-11").get_data(as_text=True)
     section = html[html.index('id="overdue-maintenance"'):html.index('id="meeting-equipment"')]
     assert "逾期维保 (1)" in section and "上月：0" in section
@@ -259,7 +248,7 @@ def test_the_meeting_pack_lists_overdue_maintenance_and_the_months_equipment(app
     october = client.get(f"/sites/{world.site_a.id}/meeting-pack?month=2026-10").get_data(as_text=True)
     assert "逾期维保 (0)" in october and "没有逾期的维保任务" in october
 
-    assert _post(client, f"/sites/{world.site_a.id}/meeting-pack?month=2026-11", f"/sites/{world.site_a.id}/generated-reports",
+    assert post_form(client, f"/sites/{world.site_a.id}/meeting-pack?month=2026-11", f"/sites/{world.site_a.id}/generated-reports",
                  kind="meeting_pack", date="2026-11-01").status_code == 303
     report = db.session.scalar(select(GeneratedReport))
     assert report.state == "ready"
@@ -275,11 +264,11 @@ def test_the_meeting_pack_lists_overdue_maintenance_and_the_months_equipment(app
 def test_overdue_maintenance_is_on_the_quality_board(app, world):
     app.config["ROUNDS_NOW"] = clock.FIXED_NOW  # the dates below are of 25 November 2026, whatever day the run starts
     room = PumpRoom(world)
-    html = _client(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
+    html = signed_in(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
     section = html[html.index('id="overdue-maintenance"'):]
     assert "逾期维保 (1)" in section and "水泵月度保养" in section and "逾期 5 天" in section
     db.session.add(MaintenanceRecord(task_id=room.task.id, person_id=world.people["engineer"].id,
                                      done_on=date(2026, 11, 24), signature=""))
     db.session.commit()
-    html = _client(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
+    html = signed_in(app, "supervisor").get(f"/sites/{world.site_a.id}/quality").get_data(as_text=True)
     assert "逾期维保 (0)" in html

@@ -42,6 +42,11 @@ class Row:
         return "{" in self.path
 
 
+def _managers_form(path: str) -> tuple[Row, Row]:
+    """A managers' form page: GET it and POST it (404 past the policy where the path's id 0 names nothing)."""
+    return Row(path, {M, A}, ok=404), Row(path, {M, A}, method="POST", ok=404)
+
+
 TABLE = {
     "auth.login": Row("/login", None, ok_signed_in=302),
     "auth.logout": Row("/logout", EVERYONE, method="POST", ok=302),
@@ -62,6 +67,15 @@ TABLE = {
     "equipment.add_item": Row("/sites/{site}/equipment/0/items", {M, A}, method="POST", ok=404),
     "equipment.add_task": Row("/sites/{site}/equipment/0/tasks", {M, A}, method="POST", ok=404),
     "equipment.item_trend": Row("/sites/{site}/equipment/items/0/trend", OVERSIGHT | {E}, ok=404),
+    # correcting and retiring (停用) the register's things: the edit page (GET and POST) and the status button
+    "equipment.edit_equipment": _managers_form("/sites/{site}/equipment/0/edit"),
+    "equipment.equipment_status": Row("/sites/{site}/equipment/0/status", {M, A}, method="POST", ok=404),
+    "equipment.edit_item": _managers_form("/sites/{site}/equipment/items/0/edit"),
+    "equipment.item_status": Row("/sites/{site}/equipment/items/0/status", {M, A}, method="POST", ok=404),
+    "equipment.edit_task": _managers_form("/sites/{site}/equipment/tasks/0/edit"),
+    "equipment.task_status": Row("/sites/{site}/equipment/tasks/0/status", {M, A}, method="POST", ok=404),
+    "equipment.edit_round": _managers_form("/sites/{site}/equipment/rounds/0/edit"),
+    "equipment.round_status": Row("/sites/{site}/equipment/rounds/0/status", {M, A}, method="POST", ok=404),
     "equipment.import_equipment": Row("/sites/{site}/equipment/import", {M, A}),
     "equipment.import_template": Row("/sites/{site}/equipment/import/template.csv", {M, A}),
     "equipment.maintenance": Row("/sites/{site}/equipment/maintenance", OVERSIGHT | {E}),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.domain.maintenance import TaskState, state_on
+from webapp.domain.plant import in_service
 from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
 from webapp.imports.equipment import SiteEquipment
@@ -33,25 +34,29 @@ def one(site_id: int, equipment_id: int) -> Equipment | None:
 
 
 def item_of(site_id: int, item_id: int) -> ReadingItem | None:
-    """A reading item of this site's equipment."""
+    """A reading item of this site's equipment, retired or not (its past readings stay readable)."""
     return db.session.scalar(select(ReadingItem).join(Equipment).where(ReadingItem.id == item_id,
                                                                       Equipment.site_id == site_id))
 
 
+def task_in_service(task: MaintenanceTask) -> bool:
+    """Whether a maintenance task is due at all: it and its equipment are in service (webapp.domain.plant)."""
+    return in_service(task.equipment.active, task.active)
+
+
 def tasks_of(equipment_ids: list[int]) -> list[MaintenanceTask]:
-    """The active maintenance tasks of these pieces of equipment."""
+    """Every maintenance task of these pieces of equipment, retired ones too, with their equipment."""
     if not equipment_ids:
         return []
-    return list(db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.equipment_id.in_(equipment_ids),
-                                                                 MaintenanceTask.active)
+    return list(db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.equipment_id.in_(equipment_ids))
                                    .options(selectinload(MaintenanceTask.equipment)).order_by(MaintenanceTask.id)))
 
 
 def site_tasks(site_id: int) -> list[MaintenanceTask]:
-    """A site's active maintenance tasks, with their equipment."""
-    return list(db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.site_id == site_id,
-                                                                 MaintenanceTask.active)
-                                   .options(selectinload(MaintenanceTask.equipment)).order_by(MaintenanceTask.id)))
+    """A site's maintenance tasks in service, with their equipment."""
+    return [t for t in db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.site_id == site_id)
+                                          .options(selectinload(MaintenanceTask.equipment)).order_by(MaintenanceTask.id))
+            if task_in_service(t)]
 
 
 def last_done(task_ids: list[int]) -> dict[int, object]:
@@ -78,41 +83,49 @@ def site_equipment(site_id: int) -> SiteEquipment:
 
 
 def task_states(tasks: list[MaintenanceTask], now: datetime, timezone: str) -> dict[int, TaskState]:
-    """Where each task stands on the site's local day of `now`."""
+    """Where each task in service stands on the site's local day of `now` (a retired one is due never)."""
     today = to_local(now, zone(timezone)).date()
-    done = last_done([t.id for t in tasks])
-    return {t.id: state_on(t.anchor_on, t.cycle, done.get(t.id), today) for t in tasks}
+    due = [t for t in tasks if task_in_service(t)]
+    done = last_done([t.id for t in due])
+    return {t.id: state_on(t.anchor_on, t.cycle, done.get(t.id), today) for t in due}
 
 
-def task_of(site_id: int, task_id: int) -> MaintenanceTask | None:
-    """An active maintenance task of this site."""
-    return db.session.scalar(select(MaintenanceTask).where(MaintenanceTask.id == task_id, MaintenanceTask.site_id == site_id,
-                                                           MaintenanceTask.active))
+def task_of(site_id: int, task_id: int, retired: bool = False) -> MaintenanceTask | None:
+    """A maintenance task of this site: in service, or also `retired` (for its manager)."""
+    task = db.session.scalar(select(MaintenanceTask).where(MaintenanceTask.id == task_id,
+                                                           MaintenanceTask.site_id == site_id))
+    return task if task is not None and (retired or task_in_service(task)) else None
 
 
 def plant_rooms(site_id: int) -> list[tuple[int, str]]:
-    """The site's active checkpoints where equipment stands, as (id, "code name")."""
-    rows = db.session.execute(select(Checkpoint.id, Checkpoint.code, Checkpoint.name).where(
-        Checkpoint.site_id == site_id, Checkpoint.active,
-        Checkpoint.id.in_(select(Equipment.checkpoint_id).where(Equipment.site_id == site_id, Equipment.active)))
-        .order_by(Checkpoint.code))
-    return [(cid, f"{code} {name}") for cid, code, name in rows]
+    """The site's active checkpoints where equipment in service stands, as (id, "code name")."""
+    rows = db.session.execute(select(Checkpoint.id, Checkpoint.code, Checkpoint.name, Equipment.active)
+                              .join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
+                              .where(Checkpoint.site_id == site_id, Checkpoint.active).order_by(Checkpoint.code))
+    found = {cid: f"{code} {name}" for cid, code, name, active in rows if in_service(active)}
+    return list(found.items())
 
 
 def round_plans(site_id: int) -> list[EquipmentRoundPlan]:
-    """A site's active equipment rounds with their checkpoints."""
-    return list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id,
-                                                                    EquipmentRoundPlan.active)
-                                   .options(selectinload(EquipmentRoundPlan.checkpoints)).order_by(EquipmentRoundPlan.id)))
+    """A site's equipment rounds, retired ones last, with their checkpoints."""
+    return list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id)
+                                   .options(selectinload(EquipmentRoundPlan.checkpoints))
+                                   .order_by(EquipmentRoundPlan.active.desc(), EquipmentRoundPlan.id)))
+
+
+def round_plan(site_id: int, plan_id: int) -> EquipmentRoundPlan | None:
+    """An equipment round of this site (None when it belongs to another)."""
+    return db.session.scalar(select(EquipmentRoundPlan).where(EquipmentRoundPlan.id == plan_id,
+                                                              EquipmentRoundPlan.site_id == site_id))
 
 
 def due_for(site_ids: set[int], now: datetime) -> list[tuple[MaintenanceTask, TaskState]]:
     """Maintenance tasks due or overdue at these sites on each site's local day, overdue first."""
     if not site_ids:
         return []
-    tasks = list(db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.site_id.in_(site_ids),
-                                                                  MaintenanceTask.active)
-                                    .options(selectinload(MaintenanceTask.equipment).selectinload(Equipment.site))))
+    tasks = [t for t in db.session.scalars(select(MaintenanceTask).where(MaintenanceTask.site_id.in_(site_ids))
+                                           .options(selectinload(MaintenanceTask.equipment).selectinload(Equipment.site)))
+             if task_in_service(t)]
     done = last_done([t.id for t in tasks])
     found = []
     for task in tasks:

@@ -7,9 +7,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from webapp import audit
+from webapp import audit, changes
 from webapp.access import site_ids
 from webapp.api.schemas import PhotoUpload
+from webapp.changes import Rejected as Rejected
+from webapp.changes import set_active as set_active
 from webapp.domain.errors import DomainError
 from webapp.domain.timezones import to_local, zone
 from webapp.extensions import db
@@ -18,17 +20,15 @@ from webapp.imports.equipment import EquipmentRow
 from webapp.models import Checkpoint, Equipment, EquipmentRoundPlan, MaintenanceRecord, MaintenanceTask, Person, ReadingItem
 
 
-class Rejected(Exception):
-    """A change refused for a reason the person can fix, shown beside `field`."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+def _check_code(site_id: int, code: str, equipment_id: int | None = None) -> None:
+    """Refuse a code another piece of equipment of the site has, whatever its case (as the import does)."""
+    if changes.taken(Equipment, site_id, Equipment.code, code, equipment_id):
+        raise Rejected("code", _("Another piece of equipment of this site has this code."))
 
 
 def create_equipment(person: Person, site_id: int, **values) -> Equipment:
     """Add a piece of equipment to the site's register; its code is unique in the site."""
+    _check_code(site_id, values["code"])
     row = Equipment(site_id=site_id, **values)
     db.session.add(row)
     try:
@@ -55,16 +55,32 @@ def import_equipment(site_id: int, person: Person, rows: list[EquipmentRow], fil
     return len(rows)
 
 
-def add_item(person: Person, equipment: Equipment, **values) -> ReadingItem:
-    """Add a reading item at the end of the equipment's list."""
+def update_equipment(person: Person, equipment: Equipment, **values) -> None:
+    """Correct a piece of equipment's details (a mistyped code, a replaced make, a new contractor)."""
+    _check_code(equipment.site_id, values["code"], equipment.id)
+    changes.commit(person, "update", equipment, equipment.site_id, **changes.apply(equipment, values))
+
+
+def _item_values(values: dict) -> dict:
+    """What a reading item keeps: only a number has a unit, a normal range and meter checks."""
     if values.get("kind") != "number":
         values.update(low=None, high=None, meter=False, max_jump=None, unit="")
-    item = ReadingItem(equipment_id=equipment.id, position=len(equipment.items), **values)
+    return values
+
+
+def add_item(person: Person, equipment: Equipment, **values) -> ReadingItem:
+    """Add a reading item at the end of the equipment's list."""
+    item = ReadingItem(equipment_id=equipment.id, position=len(equipment.items), **_item_values(values))
     db.session.add(item)
     db.session.flush()
     audit.record(person, "reading_item_added", "reading_item", item.id, site_id=equipment.site_id, name=item.name)
     db.session.commit()
     return item
+
+
+def update_item(person: Person, item: ReadingItem, **values) -> None:
+    """Correct a reading item (a mistyped range, another unit); its past readings keep what they were judged by."""
+    changes.commit(person, "update", item, item.equipment.site_id, **changes.apply(item, _item_values(values)))
 
 
 def add_task(person: Person, equipment: Equipment, **values) -> MaintenanceTask:
@@ -76,6 +92,11 @@ def add_task(person: Person, equipment: Equipment, **values) -> MaintenanceTask:
                  name=task.name, cycle=task.cycle)
     db.session.commit()
     return task
+
+
+def update_task(person: Person, task: MaintenanceTask, **values) -> None:
+    """Change a maintenance task's name, cycle, first due day or who does it."""
+    changes.commit(person, "update", task, task.site_id, **changes.apply(task, values))
 
 
 def record_maintenance(person: Person, task: MaintenanceTask, form, device: str, now: datetime) -> MaintenanceRecord:
@@ -107,16 +128,29 @@ def record_maintenance(person: Person, task: MaintenanceTask, form, device: str,
     return row
 
 
+def _site_checkpoints(site_id: int, checkpoint_ids: list[int]) -> list[Checkpoint]:
+    """The checkpoints named that belong to the site (others are ignored)."""
+    checkpoints = [db.session.get(Checkpoint, cid) for cid in checkpoint_ids]
+    return [c for c in checkpoints if c and c.site_id == site_id]
 
 
 def create_round_plan(person: Person, site_id: int, checkpoint_ids: list[int], **values) -> EquipmentRoundPlan:
     """Add an equipment round over some of the site's checkpoints."""
-    checkpoints = [db.session.get(Checkpoint, cid) for cid in checkpoint_ids]
-    plan = EquipmentRoundPlan(site_id=site_id, checkpoints=[c for c in checkpoints if c and c.site_id == site_id],
-                              **values)
+    plan = EquipmentRoundPlan(site_id=site_id, checkpoints=_site_checkpoints(site_id, checkpoint_ids), **values)
     db.session.add(plan)
     db.session.flush()
     audit.record(person, "equipment_round_created", "equipment_round_plan", plan.id, site_id=site_id, name=plan.name,
                  times=plan.times_local, checkpoints=[c.id for c in plan.checkpoints])
     db.session.commit()
     return plan
+
+
+def update_round_plan(person: Person, plan: EquipmentRoundPlan, checkpoint_ids: list[int], **values) -> None:
+    """Change an equipment round's times, window, grace or plant rooms; gaps already judged keep their plan."""
+    changed = changes.apply(plan, values)
+    chosen = _site_checkpoints(plan.site_id, checkpoint_ids)
+    before = [c.id for c in plan.checkpoints]
+    if sorted(before) != sorted(c.id for c in chosen):
+        changed["checkpoints"] = [before, [c.id for c in chosen]]
+        plan.checkpoints = chosen
+    changes.commit(person, "update", plan, plan.site_id, **changed)

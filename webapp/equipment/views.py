@@ -4,12 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp import clock
 from webapp.access import ALL_ROLES, MANAGEMENT, OVERSIGHT, allow, site_ids
@@ -28,12 +34,21 @@ from webapp.imports.checkpoints import ImportRefused, read_table
 from webapp.imports.equipment import TEMPLATE, check
 from webapp.models import Checkpoint, Role, Site
 from webapp.rendering import render
+from webapp.setup.forms import StatusForm
 
 bp = Blueprint("equipment", __name__)
 SITE = "/sites/<int:site_id>/equipment"
 READERS = MANAGEMENT | OVERSIGHT | {Role.ENGINEER}
 IMPORT_SALT = "rounds.imports.equipment"
 TREND_DAYS = 30
+EQUIPMENT_FIELDS = ("name", "code", "kind", "checkpoint_id", "make", "installed_on", "contractor")
+ITEM_FIELDS = ("name", "kind", "unit", "low", "high", "meter", "max_jump")
+TASK_FIELDS = ("name", "cycle", "anchor_on", "by_contractor")
+ROUND_FIELDS = ("name", "times_local", "window_minutes", "grace_minutes", "checkpoint_ids")
+
+
+def _data(form, names: tuple[str, ...]) -> dict:
+    return {name: form[name].data for name in names}
 
 
 @bp.context_processor
@@ -64,8 +79,7 @@ def create(site_id: int):
     form = forms.EquipmentForm(queries.checkpoint_choices(site_id))
     if form.validate_on_submit():
         try:
-            row = services.create_equipment(current_user, site_id, **{n: form[n].data for n in (
-                "name", "code", "kind", "checkpoint_id", "make", "installed_on", "contractor")})
+            row = services.create_equipment(current_user, site_id, **_data(form, EQUIPMENT_FIELDS))
             return redirect(url_for(".detail", site_id=site_id, equipment_id=row.id), 303)
         except services.Rejected as refused:
             form[refused.field].errors = [*form[refused.field].errors, refused.message]
@@ -80,8 +94,7 @@ def create_round(site_id: int):
     form = forms.RoundPlanForm(queries.plant_rooms(site_id))
     if not form.validate_on_submit():
         return _register(site, status=422, round_form=form)
-    services.create_round_plan(current_user, site_id, **{n: form[n].data for n in (
-        "name", "times_local", "window_minutes", "grace_minutes", "checkpoint_ids")})
+    services.create_round_plan(current_user, site_id, **_data(form, ROUND_FIELDS))
     return redirect(url_for(".register", site_id=site_id), 303)
 
 
@@ -111,8 +124,7 @@ def add_item(site_id: int, equipment_id: int):
     form = forms.ReadingItemForm()
     if not form.validate_on_submit():
         return _detail(site, equipment_id, item_form=form, status=422)
-    services.add_item(current_user, equipment, **{n: form[n].data for n in (
-        "name", "kind", "unit", "low", "high", "meter", "max_jump")})
+    services.add_item(current_user, equipment, **_data(form, ITEM_FIELDS))
     return redirect(url_for(".detail", site_id=site_id, equipment_id=equipment_id), 303)
 
 
@@ -125,8 +137,83 @@ def add_task(site_id: int, equipment_id: int):
     form = forms.MaintenanceTaskForm()
     if not form.validate_on_submit():
         return _detail(site, equipment_id, task_form=form, status=422)
-    services.add_task(current_user, equipment, **{n: form[n].data for n in ("name", "cycle", "anchor_on", "by_contractor")})
+    services.add_task(current_user, equipment, **_data(form, TASK_FIELDS))
     return redirect(url_for(".detail", site_id=site_id, equipment_id=equipment_id), 303)
+
+
+@dataclass(frozen=True)
+class Editable:
+    """A thing of the register a manager corrects or retires (停用): how it is found, its form, how it is saved."""
+
+    title: str
+    find: Callable[[int, int], Any]  # (site id, id) -> the thing of that site, retired or not, or None
+    form: Callable[..., FlaskForm]  # (site id, **form arguments) -> the create form
+    fields: tuple[str, ...]
+    save: Callable[..., None]
+    back: Callable[[int, Any], str]  # (site id, thing) -> the page that lists it
+
+
+def _on_detail(site_id: int, thing) -> str:
+    return url_for(".detail", site_id=site_id, equipment_id=getattr(thing, "equipment_id", thing.id))
+
+
+EDITABLE = {
+    "equipment": Editable(_l("Edit equipment"), queries.one, lambda site_id, **kw: forms.EquipmentForm(
+        queries.checkpoint_choices(site_id), **kw), EQUIPMENT_FIELDS, services.update_equipment, _on_detail),
+    "item": Editable(_l("Edit reading"), queries.item_of, lambda site_id, **kw: forms.ReadingItemForm(**kw),
+                     ITEM_FIELDS, services.update_item, _on_detail),
+    "task": Editable(_l("Edit maintenance task"), partial(queries.task_of, retired=True),
+                     lambda site_id, **kw: forms.MaintenanceTaskForm(**kw), TASK_FIELDS, services.update_task, _on_detail),
+    "round": Editable(_l("Edit equipment round"), queries.round_plan, lambda site_id, **kw: forms.RoundPlanForm(
+        queries.plant_rooms(site_id), **kw), ROUND_FIELDS, services.update_round_plan,
+        lambda site_id, _plan: url_for(".register", site_id=site_id)),
+}
+
+
+def _edit(kind: str, site_id: int, thing_id: int):
+    """GET: the create form filled with the thing's values. POST: saved and audited, or refused (422) beside its fields."""
+    how = EDITABLE[kind]
+    site = db.get_or_404(Site, site_id)
+    thing = how.find(site_id, thing_id) or abort(404)
+    form = how.form(site_id, formdata=None, obj=thing) if request.method == "GET" else how.form(site_id)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            how.save(current_user, thing, **_data(form, how.fields))
+            flash(_("Saved."), "ok")
+            return redirect(how.back(site_id, thing), 303)
+        except services.Rejected as refused:
+            form[refused.field].errors = [*form[refused.field].errors, refused.message]
+    return render("equipment/edit.html", status=200 if request.method == "GET" else 422, site=site, form=form,
+                  title=how.title, back=how.back(site_id, thing), retired=not thing.active)
+
+
+def _set_active(kind: str, site_id: int, thing_id: int):
+    """Retire (停用) or bring back a thing; nothing is deleted, its history stays linked to it."""
+    how = EDITABLE[kind]
+    thing = how.find(site_id, thing_id) or abort(404)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_active(current_user, thing, form.active.data == "1", site_id)
+    return redirect(how.back(site_id, thing), 303)
+
+
+def _add_change_routes(kind: str, path: str) -> None:
+    """For managers of the site: GET/POST `<path>/edit` (endpoint edit_<kind>), POST `<path>/status` (<kind>_status)."""
+    def edit(site_id: int, thing_id: int):
+        return _edit(kind, site_id, thing_id)
+
+    def status(site_id: int, thing_id: int):
+        return _set_active(kind, site_id, thing_id)
+
+    managers = allow(MANAGEMENT, site_arg="site_id")
+    bp.add_url_rule(f"{SITE}{path}/edit", f"edit_{kind}", managers(edit), methods=["GET", "POST"])
+    bp.add_url_rule(f"{SITE}{path}/status", f"{kind}_status", managers(status), methods=["POST"])
+
+
+for _kind, _path in (("equipment", "/<int:thing_id>"), ("item", "/items/<int:thing_id>"),
+                     ("task", "/tasks/<int:thing_id>"), ("round", "/rounds/<int:thing_id>")):
+    _add_change_routes(_kind, _path)
 
 
 @bp.route(SITE + "/items/<int:item_id>/trend")

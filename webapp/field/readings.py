@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit, quality_steps
 from webapp.domain import lifecycles
+from webapp.domain.plant import ItemAt, in_service, rooms_to_read
 from webapp.domain.readings import CHOICES, ReadingRule, band_text
 from webapp.extensions import db
 from webapp.models import Checkpoint, Equipment, Person, Reading, ReadingItem, Route, RouteStop, WorkOrder
@@ -19,30 +20,31 @@ ORDER_CATEGORY = {"transformer": "electrical", "switchgear": "electrical", "gene
 
 
 def items_at(checkpoint_ids: set[int]) -> dict[int, list[ReadingItem]]:
-    """The active reading items of the equipment standing at these checkpoints, by checkpoint."""
+    """The reading items in service (webapp.domain.plant) of the equipment standing at these checkpoints, by checkpoint."""
     if not checkpoint_ids:
         return {}
-    rows = db.session.scalars(select(ReadingItem).join(Equipment)
-                              .where(Equipment.checkpoint_id.in_(checkpoint_ids), Equipment.active, ReadingItem.active)
+    rows = db.session.scalars(select(ReadingItem).join(Equipment).where(Equipment.checkpoint_id.in_(checkpoint_ids))
                               .options(selectinload(ReadingItem.equipment))
                               .order_by(Equipment.code, ReadingItem.position, ReadingItem.id))
     found: dict[int, list[ReadingItem]] = {}
     for item in rows:
-        found.setdefault(item.equipment.checkpoint_id, []).append(item)
+        if in_service(item.equipment.active, item.active):
+            found.setdefault(item.equipment.checkpoint_id, []).append(item)
     return found
 
 
 def plant_rooms(site_ids: set[int], on_routes: bool = False) -> list[int]:
-    """The active checkpoints of these sites where active equipment has something to read, in id order; with
-    `on_routes`, only those an active patrol route passes (where a guard on a combined round reads them)."""
+    """The active checkpoints of these sites where something in service is read, in id order; with `on_routes`,
+    only those an active patrol route passes (where a guard on a combined round reads them)."""
     if not site_ids:
         return []
-    query = (select(Checkpoint.id).join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
+    query = (select(Checkpoint.id, Equipment.active, ReadingItem.active)
+             .join(Equipment, Equipment.checkpoint_id == Checkpoint.id)
              .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
-             .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active, Equipment.active, ReadingItem.active))
+             .where(Checkpoint.site_id.in_(site_ids), Checkpoint.active))
     if on_routes:
         query = query.where(Checkpoint.id.in_(select(RouteStop.checkpoint_id).join(Route).where(Route.active)))
-    return list(db.session.scalars(query.distinct().order_by(Checkpoint.id)))
+    return sorted(rooms_to_read(ItemAt(*row) for row in db.session.execute(query.distinct())))
 
 
 def last_numbers(item_ids: set[int]) -> dict[int, float]:

@@ -123,6 +123,11 @@ class EquipmentRoundPlan(Base):
 
     checkpoints: Mapped[list[Checkpoint]] = relationship(secondary="equipment_round_checkpoint", order_by="Checkpoint.code")
 
+    @property
+    def checkpoint_ids(self) -> list[int]:
+        """The ids of its plant rooms (what its form shows checked)."""
+        return [c.id for c in self.checkpoints]
+
 
 class EquipmentRoundCheckpoint(Base):
     """A plant room's checkpoint covered by an equipment round."""

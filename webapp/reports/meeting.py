@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from webapp.domain import meeting as rules
+from webapp.domain.plant import in_service
 from webapp.domain.scorecards import month_bounds
 from webapp.equipment import report as equipment_report
 from webapp.extensions import db
@@ -65,9 +66,10 @@ def gather(site: Site, first: date, now: datetime) -> rules.Pack:
 
 
 def _tasks(site_id: int) -> list[rules.TaskFact]:
-    """The site's active maintenance tasks with their equipment and every day each was done (two queries)."""
-    found = list(db.session.execute(select(MaintenanceTask, Equipment.name).join(Equipment, Equipment.id == MaintenanceTask.equipment_id)
-                                    .where(MaintenanceTask.site_id == site_id, MaintenanceTask.active)))
+    """The site's maintenance tasks in service with their equipment and every day each was done (two queries)."""
+    found = [(t, name) for t, name, active in db.session.execute(
+        select(MaintenanceTask, Equipment.name, Equipment.active).join(Equipment, Equipment.id == MaintenanceTask.equipment_id)
+        .where(MaintenanceTask.site_id == site_id)) if in_service(active, t.active)]
     done: dict[int, list] = {}
     if found:
         for task_id, day in db.session.execute(select(MaintenanceRecord.task_id, MaintenanceRecord.done_on)

@@ -10,6 +10,9 @@ from sqlalchemy.orm import selectinload
 from webapp import access, clock
 from webapp.audit import record
 from webapp.auth import services as auth
+from webapp.changes import Rejected as Rejected
+from webapp.changes import apply, commit, taken
+from webapp.changes import set_active as set_active
 from webapp.domain.timezones import shift_window, zone
 from webapp.extensions import db
 from webapp.models import (
@@ -39,45 +42,6 @@ from webapp.models import (
 )
 
 
-class Rejected(Exception):
-    """A change refused for a reason the person can fix, shown beside `field`."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def _apply(thing, values: dict) -> dict:
-    """Set attributes and return what changed as {name: [old, new]}."""
-    changed = {}
-    for name, value in values.items():
-        old = getattr(thing, name)
-        if old != value:
-            changed[name] = [getattr(old, "value", old), getattr(value, "value", value)]
-            setattr(thing, name, value)
-    return changed
-
-
-def _taken(model, site_id: int | None, column, value: str, other_id: int | None = None, scope=None) -> bool:
-    """Whether another row of the site (or scope) already uses `value` in `column`, ignoring case."""
-    stmt = select(model.id).where(func.lower(column) == value.lower())
-    if site_id is not None:
-        stmt = stmt.where(model.site_id == site_id)
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if other_id is not None:
-        stmt = stmt.where(model.id != other_id)
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
-def _commit(actor: Person, action: str, thing, site_id: int | None, **detail) -> None:
-    """Write the audit entry and commit the change with it."""
-    db.session.flush()
-    record(actor, action, type(thing).__tablename__, thing.id, site_id=site_id, **detail)
-    db.session.commit()
-
-
 def _rewindow_future_shifts(site: Site, template: ShiftTemplate | None = None) -> int:
     """Recompute the instants of shifts not begun yet after a zone or template change; how many moved."""
     stmt = select(Shift).where(Shift.site_id == site.id, Shift.starts_at > clock.now())
@@ -97,53 +61,46 @@ def _rewindow_future_shifts(site: Site, template: ShiftTemplate | None = None) -
 
 def create_site(actor: Person, name: str, code: str, address: str, timezone: str) -> Site:
     """Add a site to the actor's company."""
-    if _taken(Site, None, Site.code, code, scope=Site.company_id == actor.company_id):
+    if taken(Site, None, Site.code, code, scope=Site.company_id == actor.company_id):
         raise Rejected("code", _("Another site already has this code."))
     site = Site(company_id=actor.company_id, name=name, code=code, address=address or "", timezone=timezone)
     db.session.add(site)
     db.session.flush()
-    _commit(actor, "create", site, site.id, name=name, code=code, timezone=timezone)
+    commit(actor, "create", site, site.id, name=name, code=code, timezone=timezone)
     return site
 
 
 def update_site(actor: Person, site: Site, name: str, code: str, address: str, timezone: str) -> None:
     """Change a site's name, code, address or time zone; shifts not begun yet follow a new zone."""
-    if _taken(Site, None, Site.code, code, site.id, scope=Site.company_id == site.company_id):
+    if taken(Site, None, Site.code, code, site.id, scope=Site.company_id == site.company_id):
         raise Rejected("code", _("Another site already has this code."))
-    changed = _apply(site, dict(name=name, code=code, address=address or "", timezone=timezone))
+    changed = apply(site, dict(name=name, code=code, address=address or "", timezone=timezone))
     if "timezone" in changed:
         changed["shifts_moved"] = _rewindow_future_shifts(site)
-    _commit(actor, "update", site, site.id, **changed)
+    commit(actor, "update", site, site.id, **changed)
 
 
 def create_area(actor: Person, site_id: int, name: str, kind: str) -> Area:
     """Add an area to a site."""
-    if _taken(Area, site_id, Area.name, name):
+    if taken(Area, site_id, Area.name, name):
         raise Rejected("name", _("This site already has an area of that name."))
     area = Area(site_id=site_id, name=name, kind=AreaKind(kind))
     db.session.add(area)
-    _commit(actor, "create", area, site_id, name=name, kind=kind)
+    commit(actor, "create", area, site_id, name=name, kind=kind)
     return area
 
 
 def update_area(actor: Person, area: Area, name: str, kind: str) -> None:
     """Rename an area or change its kind."""
-    if _taken(Area, area.site_id, Area.name, name, area.id):
+    if taken(Area, area.site_id, Area.name, name, area.id):
         raise Rejected("name", _("This site already has an area of that name."))
-    _commit(actor, "update", area, area.site_id, **_apply(area, dict(name=name, kind=AreaKind(kind))))
-
-
-def set_active(actor: Person, thing, active: bool) -> None:
-    """Deactivate or reactivate an area or a checkpoint (history keeps referring to it)."""
-    if thing.active != active:
-        thing.active = active
-        _commit(actor, "reactivate" if active else "deactivate", thing, thing.site_id)
+    commit(actor, "update", area, area.site_id, **apply(area, dict(name=name, kind=AreaKind(kind))))
 
 
 # --- checkpoints -----------------------------------------------------------------------------------------------
 
 def _checkpoint_values(site_id: int, values: dict, checkpoint_id: int | None = None) -> dict:
-    if _taken(Checkpoint, site_id, Checkpoint.code, values["code"], checkpoint_id):
+    if taken(Checkpoint, site_id, Checkpoint.code, values["code"], checkpoint_id):
         raise Rejected("code", _("Another checkpoint of this site has this code."))
     area_id = values.get("area_id")
     if area_id is not None and db.session.scalar(select(Area.site_id).where(Area.id == area_id)) != site_id:
@@ -157,14 +114,14 @@ def create_checkpoint(actor: Person, site_id: int, **values) -> Checkpoint:
     """Add a checkpoint with a fresh random token."""
     checkpoint = Checkpoint(site_id=site_id, **_checkpoint_values(site_id, values), token=new_token(), token_issued_at=utcnow())
     db.session.add(checkpoint)
-    _commit(actor, "create", checkpoint, site_id, code=checkpoint.code, name=checkpoint.name)
+    commit(actor, "create", checkpoint, site_id, code=checkpoint.code, name=checkpoint.name)
     return checkpoint
 
 
 def update_checkpoint(actor: Person, checkpoint: Checkpoint, **values) -> None:
     """Change a checkpoint's name, code, area, purpose, photo rule or position."""
-    changed = _apply(checkpoint, _checkpoint_values(checkpoint.site_id, values, checkpoint.id))
-    _commit(actor, "update", checkpoint, checkpoint.site_id, **changed)
+    changed = apply(checkpoint, _checkpoint_values(checkpoint.site_id, values, checkpoint.id))
+    commit(actor, "update", checkpoint, checkpoint.site_id, **changed)
 
 
 def reissue_token(actor: Person, checkpoint: Checkpoint) -> None:
@@ -173,7 +130,7 @@ def reissue_token(actor: Person, checkpoint: Checkpoint) -> None:
     db.session.add(RetiredToken(token=old, checkpoint_id=checkpoint.id, retired_at=utcnow(), retired_by_id=actor.id))
     checkpoint.token = new_token()
     checkpoint.token_issued_at = utcnow()
-    _commit(actor, "reissue_token", checkpoint, checkpoint.site_id, code=checkpoint.code)  # tokens stay out of the log
+    commit(actor, "reissue_token", checkpoint, checkpoint.site_id, code=checkpoint.code)  # tokens stay out of the log
 
 
 def _renumber_items(checkpoint: Checkpoint, active: list[ChecklistItem]) -> None:
@@ -190,7 +147,7 @@ def edit_checklist(actor: Person, checkpoint: Checkpoint, verb: str, item_id: in
         checkpoint.checklist.append(item)
         _renumber_items(checkpoint, items + [item])
         db.session.flush()
-        _commit(actor, "add_checklist_item", checkpoint, checkpoint.site_id, item=item.id, text=text)
+        commit(actor, "add_checklist_item", checkpoint, checkpoint.site_id, item=item.id, text=text)
         return
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
@@ -201,7 +158,7 @@ def edit_checklist(actor: Person, checkpoint: Checkpoint, verb: str, item_id: in
         if 0 <= other < len(items):
             items[index], items[other] = items[other], items[index]
         _renumber_items(checkpoint, items)
-        _commit(actor, "move_checklist_item", checkpoint, checkpoint.site_id, item=item.id, to=items.index(item))
+        commit(actor, "move_checklist_item", checkpoint, checkpoint.site_id, item=item.id, to=items.index(item))
         return
     used = db.session.scalar(select(CleaningResult.id).where(CleaningResult.item_id == item.id).limit(1)) is not None
     items.remove(item)
@@ -210,7 +167,7 @@ def edit_checklist(actor: Person, checkpoint: Checkpoint, verb: str, item_id: in
     else:
         checkpoint.checklist.remove(item)
     _renumber_items(checkpoint, items)
-    _commit(actor, "retire_checklist_item" if used else "remove_checklist_item", checkpoint, checkpoint.site_id,
+    commit(actor, "retire_checklist_item" if used else "remove_checklist_item", checkpoint, checkpoint.site_id,
             item=item_id, text=item.text)
 
 
@@ -218,19 +175,19 @@ def edit_checklist(actor: Person, checkpoint: Checkpoint, verb: str, item_id: in
 
 def create_route(actor: Person, site_id: int, name: str, active: bool = True) -> Route:
     """Add an empty route to a site."""
-    if _taken(Route, site_id, Route.name, name):
+    if taken(Route, site_id, Route.name, name):
         raise Rejected("name", _("This site already has a route of that name."))
     route = Route(site_id=site_id, name=name, active=active)
     db.session.add(route)
-    _commit(actor, "create", route, site_id, name=name)
+    commit(actor, "create", route, site_id, name=name)
     return route
 
 
 def update_route(actor: Person, route: Route, name: str, active: bool) -> None:
     """Rename a route or take it out of use."""
-    if _taken(Route, route.site_id, Route.name, name, route.id):
+    if taken(Route, route.site_id, Route.name, name, route.id):
         raise Rejected("name", _("This site already has a route of that name."))
-    _commit(actor, "update", route, route.site_id, **_apply(route, dict(name=name, active=active)))
+    commit(actor, "update", route, route.site_id, **apply(route, dict(name=name, active=active)))
 
 
 def _place_stops(route: Route, order: list[RouteStop], walks: dict[int, float]) -> None:
@@ -276,7 +233,7 @@ def edit_stops(actor: Person, route: Route, verb: str, stop_id: int | None, walk
                 order[index], order[other] = order[other], order[index]
     _place_stops(route, order, walks)
     action = {"add": "add_stop", "remove": "remove_stop", "save": "set_walking_times"}.get(verb, "move_stop")
-    _commit(actor, action, route, route.site_id, walks={str(k): v for k, v in walks.items()}, **detail)
+    commit(actor, action, route, route.site_id, walks={str(k): v for k, v in walks.items()}, **detail)
 
 
 # --- plans -----------------------------------------------------------------------------------------------------
@@ -293,9 +250,9 @@ def save_patrol_plan(actor: Person, site_id: int, plan: PatrolPlan | None, **val
     if plan is None:
         plan = PatrolPlan(site_id=site_id, **values)
         db.session.add(plan)
-        _commit(actor, "create", plan, site_id, **values)
+        commit(actor, "create", plan, site_id, **values)
     else:
-        _commit(actor, "update", plan, site_id, **_apply(plan, values))
+        commit(actor, "update", plan, site_id, **apply(plan, values))
     return plan
 
 
@@ -308,14 +265,14 @@ def save_cleaning_plan(actor: Person, site_id: int, plan: CleaningPlan | None, c
     if plan is None:
         plan = CleaningPlan(site_id=site_id, checkpoints=chosen, **values)
         db.session.add(plan)
-        _commit(actor, "create", plan, site_id, checkpoints=sorted(c.code for c in chosen), **values)
+        commit(actor, "create", plan, site_id, checkpoints=sorted(c.code for c in chosen), **values)
         return plan
-    changed = _apply(plan, values)
+    changed = apply(plan, values)
     before = sorted(c.code for c in plan.checkpoints)
     plan.checkpoints = chosen
     if before != sorted(c.code for c in chosen):
         changed["checkpoints"] = [before, sorted(c.code for c in chosen)]
-    _commit(actor, "update", plan, site_id, **changed)
+    commit(actor, "update", plan, site_id, **changed)
     return plan
 
 
@@ -323,23 +280,23 @@ def save_cleaning_plan(actor: Person, site_id: int, plan: CleaningPlan | None, c
 
 def create_template(actor: Person, site_id: int, **values) -> ShiftTemplate:
     """Add a shift template."""
-    if _taken(ShiftTemplate, site_id, ShiftTemplate.name, values["name"]):
+    if taken(ShiftTemplate, site_id, ShiftTemplate.name, values["name"]):
         raise Rejected("name", _("This site already has a shift of that name."))
     template = ShiftTemplate(site_id=site_id, **values)
     db.session.add(template)
-    _commit(actor, "create", template, site_id, **values)
+    commit(actor, "create", template, site_id, **values)
     return template
 
 
 def update_template(actor: Person, template: ShiftTemplate, **values) -> None:
     """Change a shift template; rostered shifts that have not begun take the new times."""
-    if _taken(ShiftTemplate, template.site_id, ShiftTemplate.name, values["name"], template.id):
+    if taken(ShiftTemplate, template.site_id, ShiftTemplate.name, values["name"], template.id):
         raise Rejected("name", _("This site already has a shift of that name."))
-    changed = _apply(template, values)
+    changed = apply(template, values)
     if {"start_local", "end_local"} & changed.keys():
         db.session.flush()
         changed["shifts_moved"] = _rewindow_future_shifts(template.site, template)
-    _commit(actor, "update", template, template.site_id, **changed)
+    commit(actor, "update", template, template.site_id, **changed)
 
 
 def _has_records(shift: Shift) -> bool:
@@ -375,7 +332,7 @@ def save_roster_cell(actor: Person, site: Site, template: ShiftTemplate, day: da
     shift.lead_id = lead_id
     shift.members = [m for m in shift.members if m.person_id in staff] + \
         [ShiftMember(person_id=i) for i in staff if i not in {m.person_id for m in shift.members}]
-    _commit(actor, action, shift, site.id, template=template.name, day=day.isoformat(), lead=lead_id, staff=staff)
+    commit(actor, action, shift, site.id, template=template.name, day=day.isoformat(), lead=lead_id, staff=staff)
     return shift
 
 
@@ -427,7 +384,7 @@ def create_person(actor: Person, name: str, login: str, role: str, site_ids: lis
     person = Person(company_id=actor.company_id, name=name, login=login, role=Role(role), language=language, sites=sites)
     person.set_password(password)
     db.session.add(person)
-    _commit(actor, "create", person, None, name=name, login=login, role=role, sites=[s.id for s in sites])
+    commit(actor, "create", person, None, name=name, login=login, role=role, sites=[s.id for s in sites])
     return person
 
 
@@ -436,25 +393,25 @@ def update_person(actor: Person, person: Person, name: str, role: str, site_ids:
     if person.id == actor.id and role != person.role.value:
         raise Rejected("role", _("You cannot change your own role."))
     sites = _sites_for(actor, role, site_ids)
-    changed = _apply(person, dict(name=name, role=Role(role), language=language))
+    changed = apply(person, dict(name=name, role=Role(role), language=language))
     before = sorted(s.id for s in person.sites)
     if before != sorted(s.id for s in sites):
         person.sites = sites
         changed["sites"] = [before, sorted(s.id for s in sites)]
-    _commit(actor, "update", person, None, **changed)
+    commit(actor, "update", person, None, **changed)
 
 
 def reset_password(actor: Person, person: Person, password: str) -> None:
     """Give a person a new password (never written to the log); every other session of theirs ends."""
     person.set_password(password)
     auth.end_sessions(person, "password", keep=actor.session_key if actor.id == person.id else "")
-    _commit(actor, "reset_password", person, None)
+    commit(actor, "reset_password", person, None)
 
 
 def end_sessions(actor: Person, person: Person) -> None:
     """End every session of a person at once (a lost phone): their next page finds them signed out."""
     auth.end_sessions(person, "end_sessions")
-    _commit(actor, "end_sessions", person, None)
+    commit(actor, "end_sessions", person, None)
 
 
 def set_person_active(actor: Person, person: Person, active: bool) -> None:
@@ -463,4 +420,4 @@ def set_person_active(actor: Person, person: Person, active: bool) -> None:
         raise Rejected("active", _("You cannot deactivate yourself."))
     if person.active != active:
         person.active = active
-        _commit(actor, "reactivate" if active else "deactivate", person, None)
+        commit(actor, "reactivate" if active else "deactivate", person, None)
