@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.domain import gaps as engine
 from webapp.domain.exceptions import Life, Step, life_of
-from webapp.domain.plant import expected_rooms
+from webapp.domain.plant import ItemAt, expected_rooms, rooms_to_read
 from webapp.extensions import db
 from webapp.models import (
     Checkpoint,
@@ -18,6 +18,8 @@ from webapp.models import (
     CleaningPlan,
     CleaningResult,
     Device,
+    Equipment,
+    EquipmentRoundCheckpoint,
     EquipmentRoundPlan,
     GapAction,
     Incident,
@@ -25,6 +27,7 @@ from webapp.models import (
     Person,
     Photo,
     Reading,
+    ReadingItem,
     Route,
     RouteStop,
     Scan,
@@ -106,6 +109,25 @@ def _phones_that_matter(shift: Shift, on_shift: set[int], used: set[int]) -> lis
     return list(db.session.scalars(select(Device).where(or_(Device.id.in_(used), lately))))
 
 
+def _plant_rooms(plans: list[EquipmentRoundPlan], checkpoints: dict[int, Checkpoint]) -> dict[int, tuple[int, ...]]:
+    """Each equipment round's plant rooms still expected to be read, in code order, in one query: an active
+    checkpoint where something is in service (a room whose equipment was all retired, 停用, is no longer expected)."""
+    if not plans:
+        return {}
+    rows = db.session.execute(select(EquipmentRoundCheckpoint.plan_id, EquipmentRoundCheckpoint.checkpoint_id,
+                                     Equipment.active, ReadingItem.active)
+                              .join(Equipment, Equipment.checkpoint_id == EquipmentRoundCheckpoint.checkpoint_id)
+                              .join(ReadingItem, ReadingItem.equipment_id == Equipment.id)
+                              .where(EquipmentRoundCheckpoint.plan_id.in_([p.id for p in plans])))
+    items: dict[int, list[ItemAt]] = {}
+    for plan_id, room, equipment_active, item_active in rows:
+        items.setdefault(plan_id, []).append(ItemAt(room, equipment_active, item_active))
+    open_rooms = {c for c, checkpoint in checkpoints.items() if checkpoint.active}
+    return {plan_id: expected_rooms(sorted({i.checkpoint_id for i in found}, key=lambda c: checkpoints[c].code),
+                                    rooms_to_read(found) & open_rooms)
+            for plan_id, found in items.items()}
+
+
 def picture(shift: Shift, now: datetime) -> ShiftPicture:
     """Assess a shift at `now` and gather what the board and the handover show of it."""
     site_id = shift.site_id
@@ -118,15 +140,12 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
     cleaning = list(db.session.scalars(select(CleaningPlan).where(CleaningPlan.site_id == site_id, CleaningPlan.active)
                                        .options(selectinload(CleaningPlan.checkpoints))))
     plant = list(db.session.scalars(select(EquipmentRoundPlan).where(EquipmentRoundPlan.site_id == site_id,
-                                                                     EquipmentRoundPlan.active)
-                                    .options(selectinload(EquipmentRoundPlan.checkpoints))))
+                                                                     EquipmentRoundPlan.active)))
+    plant_rooms = _plant_rooms(plant, checkpoints)
     staff = {m.person_id for m in shift.members}
     on_shift = staff | ({shift.lead_id} if shift.lead_id else set())
     scans, checks = _scans(shift), _checks(shift)
     readings = _readings(shift) if plant else []
-    from webapp.field.readings import plant_rooms  # the field blueprint (its package) imports this module
-
-    rooms = frozenset(plant_rooms({site_id})) if plant else frozenset()
     devices = _phones_that_matter(shift, on_shift, {r.device_id for r in [*scans, *checks, *readings] if r.device_id})
     assessment = engine.assess(
         engine.ShiftInput(shift_id=shift.id, tz=shift.site.timezone, starts_at=shift.starts_at, ends_at=shift.ends_at,
@@ -145,9 +164,7 @@ def picture(shift: Shift, now: datetime) -> ShiftPicture:
         [engine.DeviceInput(device_id=d.id, person_id=d.person_id, last_sync_at=d.last_sync_at,
                             holds_nothing_before=d.holds_nothing_before) for d in devices],
         now, settings(),
-        # a plant room whose equipment was all retired (停用) is no longer expected by its round
-        reading_plans=[engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=expected_rooms((c.id for c in p.checkpoints),
-                                                                                            rooms))
+        reading_plans=[engine.CleaningPlanInput(spec=spec_of(p), checkpoint_ids=plant_rooms.get(p.id, ()))
                        for p in plant],
         readings=readings,
     )
