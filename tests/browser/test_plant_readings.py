@@ -69,6 +69,7 @@ def test_an_engineer_reads_a_pump_room_offline_and_the_abnormal_pressure_opens_a
     page.wait_for_function("() => window.Rounds && window.RoundsQueue")
     tab.assert_no_horizontal_scroll()
     assert page.get_attribute(f"input[name='value-{items['pressure']}']", "inputmode") == "decimal"  # numeric keypad
+    assert page.locator("form[data-readings] [data-question]:visible").count() == 0  # nothing questioned yet
 
     page.context.set_offline(True)  # in the basement: no signal
     pressure = page.locator(f"[data-reading='{items['pressure']}']")
